@@ -11,6 +11,9 @@
 
 #include "mailslot.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 static long mailslot_control_ioctl(struct file *file, unsigned int cmd,
 				   unsigned long arg)
 {
