@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR MIT */
+/* Private helpers of libmailslot; nothing here is exported. */
+#ifndef LIBMAILSLOT_INTERNAL_H
+#define LIBMAILSLOT_INTERNAL_H
+
+#include <errno.h>
+#include <stdint.h>
+#include "libmailslot.h"
+
+#define MS_EXPORT __attribute__((visibility("default")))
+
+/* Milliseconds (MAILSLOT_FOREVER, 0, n) to the module's nanoseconds. */
+static inline int ms_to_ns(int timeout_ms, __u64 *ns)
+{
+	if (timeout_ms == MAILSLOT_FOREVER)
+		*ns = MAILSLOT_TIMEOUT_INFINITE;
+	else if (timeout_ms >= 0)
+		*ns = (__u64)timeout_ms * 1000000ULL;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int ms_open_control(void);
+int ms_wait_readable(int fd, int timeout_ms);
+
+#endif

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
+/*
+ * libmailslot: slots (CreateMailslot, CreateFile, WriteFile, ReadFile,
+ * GetMailslotInfo, SetMailslotInfo).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define DEV_PREFIX MAILSLOT_DEV_DIR "/"
+
+/* Accept "NAME" and "/dev/mailslot/NAME"; NULL when unusable. */
+static const char *slot_name(const char *name)
+{
+	if (!name)
+		return NULL;
+	if (!strncmp(name, DEV_PREFIX, sizeof(DEV_PREFIX) - 1))
+		name += sizeof(DEV_PREFIX) - 1;
+	if (!*name)
+		return NULL;
+	return name;
+}
+
+int ms_open_control(void)
+{
+	int fd = open(MAILSLOT_CONTROL_PATH, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * poll(2) for input.  0 when readable (or when the kernel should decide:
+ * error or hang-up), -EAGAIN when timeout_ms is 0 and nothing is there,
+ * -ETIMEDOUT after a longer timeout, -EINTR on a signal.
+ */
+int ms_wait_readable(int fd, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int flags, r;
+
+	if (timeout_ms < MAILSLOT_FOREVER)
+		return -EINVAL;
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0)
+		return -errno;
+	if ((flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	r = poll(&pfd, 1, timeout_ms);
+	if (r < 0)
+		return -errno;
+	if (r == 0)
+		return timeout_ms == 0 ? -EAGAIN : -ETIMEDOUT;
+	if (pfd.revents & POLLNVAL)
+		return -EBADF;
+	return 0;
+}
+
+MS_EXPORT int mailslot_create(const char *name, const struct mailslot_attr *attr)
+{
+	static const struct mailslot_attr defaults = MAILSLOT_ATTR_INIT;
+	struct mailslot_create c;
+	unsigned int i;
+	int ctl, fd, r;
+
+	name = slot_name(name);
+	if (!name)
+		return -EINVAL;
+	if (!attr)
+		attr = &defaults;
+	for (i = 0; i < sizeof(attr->reserved) / sizeof(attr->reserved[0]); i++)
+		if (attr->reserved[i])
+			return -EINVAL;
+	if (attr->overflow < 0)
+		return -EINVAL;
+
+	memset(&c, 0, sizeof(c));
+	c.name = (uintptr_t)name;
+	r = ms_to_ns(attr->read_timeout_ms, &c.read_timeout_ns);
+	if (r)
+		return r;
+	c.mode = attr->mode;
+	c.max_msg_size = attr->max_msg_size;
+	c.max_msgs = attr->max_msgs;
+	c.max_bytes = attr->max_bytes;
+	c.overflow = (unsigned int)attr->overflow;
+	c.flags = attr->flags;
+
+	ctl = ms_open_control();
+	if (ctl < 0)
+		return ctl;
+	fd = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
+	r = fd < 0 ? -errno : fd;
+	close(ctl);
+	return r;
+}
+
+MS_EXPORT int mailslot_open(const char *name, int flags)
+{
+	char path[sizeof(DEV_PREFIX) + MAILSLOT_NAME_MAX];
+	int fd;
+
+	name = slot_name(name);
+	if (!name)
+		return -EINVAL;
+	if (flags & ~(O_ACCMODE | O_NONBLOCK | O_CLOEXEC))
+		return -EINVAL;
+	if ((flags & O_ACCMODE) == O_ACCMODE)
+		return -EINVAL;
+	if (strlen(name) > MAILSLOT_NAME_MAX)
+		return -ENAMETOOLONG;
+	if (!strcmp(name, "control"))
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%s%s", DEV_PREFIX, name);
+	fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+	return fd < 0 ? -errno : fd;
+}
+
+MS_EXPORT ssize_t mailslot_send(int fd, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (!buf && len)
+		return -EFAULT;
+	n = write(fd, buf, len);
+	return n < 0 ? -errno : n;
+}
+
+MS_EXPORT ssize_t mailslot_sendv(int fd, const struct iovec *iov, int iovcnt)
+{
+	char stackbuf[4096], *buf, *p;
+	size_t total = 0;
+	ssize_t n;
+	int i;
+
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return -EINVAL;
+	if (iovcnt && !iov)
+		return -EFAULT;
+	for (i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len > SSIZE_MAX - total)
+			return -EINVAL;
+		total += iov[i].iov_len;
+	}
+	if (iovcnt == 1)
+		return mailslot_send(fd, iov[0].iov_base, iov[0].iov_len);
+	/*
+	 * One message whatever the number of pieces: gather them into one
+	 * buffer so that the module sees a single write.
+	 */
+	if (total <= sizeof(stackbuf)) {
+		buf = stackbuf;
+	} else {
+		buf = malloc(total);
+		if (!buf)
+			return -ENOMEM;
+	}
+	for (p = buf, i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len)
+			memcpy(p, iov[i].iov_base, iov[i].iov_len);
+		p += iov[i].iov_len;
+	}
+	n = write(fd, buf, total);
+	if (n < 0)
+		n = -errno;
+	if (buf != stackbuf)
+		free(buf);
+	return n;
+}
+
+MS_EXPORT ssize_t mailslot_recv(int fd, void *buf, size_t len,
+				struct mailslot_msg_info *info, int timeout_ms)
+{
+	struct mailslot_recv rv;
+	int r;
+
+	if (!buf && len)
+		return -EFAULT;
+	if (timeout_ms != MAILSLOT_HANDLE_TIMEOUT) {
+		r = ms_wait_readable(fd, timeout_ms);
+		if (r)
+			return r;
+	}
+	memset(&rv, 0, sizeof(rv));
+	rv.buf = (uintptr_t)buf;
+	rv.size = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	r = ioctl(fd, MAILSLOT_IOC_RECV, &rv);
+	if (r < 0)
+		r = -errno;
+	/* On -EMSGSIZE the module reports the queued message's size too. */
+	if (info && (r >= 0 || r == -EMSGSIZE))
+		*info = rv.info;
+	return r;
+}
+
+MS_EXPORT int mailslot_recv_batch(int fd, void *buf, size_t len,
+				  unsigned int max_msgs, size_t *bytes,
+				  int timeout_ms)
+{
+	struct mailslot_recv_batch rb;
+	int r;
+
+	if (bytes)
+		*bytes = 0;
+	if (!buf && len)
+		return -EFAULT;
+	if (!max_msgs || max_msgs > MAILSLOT_MAX_MSGS_LIMIT)
+		return -EINVAL;
+	if (timeout_ms != MAILSLOT_HANDLE_TIMEOUT) {
+		r = ms_wait_readable(fd, timeout_ms);
+		if (r)
+			return r;
+	}
+	memset(&rb, 0, sizeof(rb));
+	rb.buf = (uintptr_t)buf;
+	rb.size = len;
+	rb.max_msgs = max_msgs;
+	r = ioctl(fd, MAILSLOT_IOC_RECV_BATCH, &rb);
+	if (r < 0)
+		return -errno;
+	if (bytes)
+		*bytes = (size_t)rb.bytes;
+	return r;
+}
+
+MS_EXPORT int mailslot_get_info(int fd, struct mailslot_info *info)
+{
+	struct mailslot_info tmp;
+
+	if (!info)
+		return -EFAULT;
+	memset(&tmp, 0, sizeof(tmp));
+	if (ioctl(fd, MAILSLOT_IOC_GET_INFO, &tmp) < 0)
+		return -errno;
+	*info = tmp;
+	return 0;
+}
+
+MS_EXPORT int mailslot_set_timeout(int fd, int timeout_ms)
+{
+	__u64 ns;
+	int r;
+
+	r = ms_to_ns(timeout_ms, &ns);
+	if (r)
+		return r;
+	if (ioctl(fd, MAILSLOT_IOC_SET_TIMEOUT, &ns) < 0)
+		return -errno;
+	return 0;
+}
