@@ -1,0 +1,716 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mailslot: message queues of a slot, read, write, poll and ioctls.
+ *
+ * A write copies the payload once into one refcounted message that is
+ * linked on the slot's single FIFO list.  Every reader has a cursor into
+ * that list (its next unread message); its queue is the cursor and every
+ * later message.  A message counts the readers that still have it queued
+ * (pending); since every reader sees every message written after it
+ * opened, pending never decreases along the list, so the messages nobody
+ * needs any more form a prefix and are unlinked from the head.
+ *
+ * Reads wait without locks, take the reader's read_mutex, take a reference
+ * to the next message under the slot lock, copy it out with no spinlock
+ * held and then consume it under the slot lock.  A write allocates, copies
+ * and charges before it takes the slot lock.
+ */
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <asm/ioctls.h>
+
+#include "limits.h"
+#include "slot.h"
+
+static void mailslot_msg_put(struct mailslot_msg *msg)
+{
+	if (!refcount_dec_and_test(&msg->ref))
+		return;
+	put_pid(msg->pid);
+	mailslot_user_uncharge_bytes(msg->user, msg->charge);
+	mailslot_user_put(msg->user);
+	kvfree(msg);
+}
+
+/* Free messages unlinked under the slot lock; called without it. */
+static void mailslot_msg_free_list(struct list_head *freed)
+{
+	struct mailslot_msg *msg, *tmp;
+
+	list_for_each_entry_safe(msg, tmp, freed, node) {
+		list_del(&msg->node);
+		mailslot_msg_put(msg);
+	}
+}
+
+/* A message for @size payload bytes from the current task, charged to it. */
+static struct mailslot_msg *mailslot_msg_alloc(size_t size)
+{
+	struct mailslot_user *user;
+	struct mailslot_msg *msg;
+	size_t charge = struct_size(msg, data, size);
+	int ret;
+
+	user = mailslot_user_get(current_euid());
+	if (!user)
+		return ERR_PTR(-ENOMEM);
+	ret = mailslot_user_charge_bytes(user, charge);
+	if (ret)
+		goto err_put;
+	msg = kvmalloc(charge, GFP_KERNEL_ACCOUNT);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto err_uncharge;
+	}
+	INIT_LIST_HEAD(&msg->node);
+	refcount_set(&msg->ref, 1);
+	msg->pending = 0;
+	msg->user = user;
+	msg->charge = charge;
+	msg->pid = get_pid(task_tgid(current));
+	msg->seq = 0;
+	msg->time_ns = 0;
+	msg->uid = current_euid();
+	msg->gid = current_egid();
+	msg->size = size;
+	return msg;
+
+err_uncharge:
+	mailslot_user_uncharge_bytes(user, charge);
+err_put:
+	mailslot_user_put(user);
+	return ERR_PTR(ret);
+}
+
+static struct mailslot_msg *mailslot_msg_next(struct mailslot_slot *slot,
+					      struct mailslot_msg *msg)
+{
+	if (list_is_last(&msg->node, &slot->msgs))
+		return NULL;
+	return list_next_entry(msg, node);
+}
+
+/* Unlink the messages no reader needs any more onto @freed. */
+static void mailslot_trim(struct mailslot_slot *slot, struct list_head *freed)
+{
+	struct mailslot_msg *msg, *tmp;
+
+	lockdep_assert_held(&slot->lock);
+	list_for_each_entry_safe(msg, tmp, &slot->msgs, node) {
+		if (msg->pending)
+			break;
+		slot->nmsgs--;
+		slot->nbytes -= msg->size;
+		list_move_tail(&msg->node, freed);
+	}
+}
+
+/* Take the reader's oldest message off its queue. */
+static void mailslot_reader_pop(struct mailslot_slot *slot,
+				struct mailslot_reader *r)
+{
+	struct mailslot_msg *msg = r->next;
+
+	lockdep_assert_held(&slot->lock);
+	r->next = mailslot_msg_next(slot, msg);
+	r->msgs--;
+	r->bytes -= msg->size;
+	r->gen++;
+	msg->pending--;
+}
+
+static bool mailslot_reader_has_room(struct mailslot_slot *slot,
+				     struct mailslot_reader *r, size_t size)
+{
+	return r->msgs < slot->max_msgs && r->bytes + size <= slot->max_bytes;
+}
+
+static bool mailslot_all_have_room(struct mailslot_slot *slot, size_t size)
+{
+	struct mailslot_reader *r;
+
+	lockdep_assert_held(&slot->lock);
+	list_for_each_entry(r, &slot->readers, node)
+		if (!mailslot_reader_has_room(slot, r, size))
+			return false;
+	return true;
+}
+
+/* MAILSLOT_OVERFLOW_DROP: make room for @size bytes in every queue. */
+static void mailslot_drop_for(struct mailslot_slot *slot, size_t size,
+			      struct list_head *freed)
+{
+	struct mailslot_reader *r;
+
+	lockdep_assert_held(&slot->lock);
+	list_for_each_entry(r, &slot->readers, node) {
+		/* size <= max_bytes, so an empty queue always has room */
+		while (r->next && !mailslot_reader_has_room(slot, r, size)) {
+			mailslot_reader_pop(slot, r);
+			r->drops++;
+			slot->drops++;
+		}
+	}
+	mailslot_trim(slot, freed);
+}
+
+static void mailslot_enqueue(struct mailslot_slot *slot,
+			     struct mailslot_msg *msg)
+{
+	struct mailslot_reader *r;
+
+	lockdep_assert_held(&slot->lock);
+	msg->seq = ++slot->seq;
+	msg->time_ns = ktime_get_ns();
+	msg->pending = slot->nreaders;
+	list_add_tail(&msg->node, &slot->msgs);
+	slot->nmsgs++;
+	slot->nbytes += msg->size;
+	slot->sent++;
+	list_for_each_entry(r, &slot->readers, node) {
+		if (!r->next)
+			r->next = msg;
+		r->msgs++;
+		r->bytes += msg->size;
+		r->gen++;
+		wake_up_poll(&r->wait, EPOLLIN | EPOLLRDNORM);
+	}
+}
+
+static void mailslot_wake_writers(struct mailslot_slot *slot)
+{
+	wake_up_poll(&slot->wwait, EPOLLOUT | EPOLLWRNORM);
+}
+
+void mailslot_reader_init(struct mailslot_reader *r, u64 timeout_ns)
+{
+	INIT_LIST_HEAD(&r->node);
+	r->next = NULL;
+	init_waitqueue_head(&r->wait);
+	mutex_init(&r->read_mutex);
+	r->timeout_ns = timeout_ns;
+}
+
+/* A new reader gets the messages written from now on. */
+void mailslot_reader_attach(struct mailslot_slot *slot,
+			    struct mailslot_reader *r)
+{
+	lockdep_assert_held(&slot->lock);
+	list_add_tail(&r->node, &slot->readers);
+	slot->nreaders++;
+}
+
+/* A closing reader gives up its queue. */
+void mailslot_reader_detach(struct mailslot_slot *slot,
+			    struct mailslot_reader *r)
+{
+	struct mailslot_msg *msg;
+	LIST_HEAD(freed);
+
+	spin_lock(&slot->lock);
+	list_del_init(&r->node);
+	slot->nreaders--;
+	for (msg = r->next; msg; msg = mailslot_msg_next(slot, msg))
+		msg->pending--;
+	r->next = NULL;
+	r->msgs = 0;
+	r->bytes = 0;
+	r->gen++;
+	mailslot_trim(slot, &freed);
+	spin_unlock(&slot->lock);
+	mailslot_msg_free_list(&freed);
+	mailslot_wake_writers(slot);
+	mutex_destroy(&r->read_mutex);
+}
+
+/* The slot is dead: wake every reader and writer. */
+void mailslot_slot_wake_all(struct mailslot_slot *slot)
+{
+	struct mailslot_reader *r;
+
+	spin_lock(&slot->lock);
+	list_for_each_entry(r, &slot->readers, node)
+		wake_up_poll(&r->wait, EPOLLHUP);
+	spin_unlock(&slot->lock);
+	wake_up_poll(&slot->wwait, EPOLLHUP | EPOLLERR);
+}
+
+static bool mailslot_reader_ready(struct mailslot_slot *slot,
+				  struct mailslot_reader *r)
+{
+	bool ready;
+
+	spin_lock(&slot->lock);
+	ready = r->next || slot->dead;
+	spin_unlock(&slot->lock);
+	return ready;
+}
+
+/*
+ * Wait until the reader has a message or the slot is dead.  @timeout_ns
+ * is the handle's read timeout, @deadline the absolute end of a finite one.
+ */
+static int mailslot_read_wait(struct mailslot_slot *slot,
+			      struct mailslot_reader *r, bool nonblock,
+			      u64 timeout_ns, ktime_t deadline)
+{
+	ktime_t left;
+	int ret;
+
+	if (mailslot_reader_ready(slot, r))
+		return 0;
+	if (nonblock || !timeout_ns)
+		return -EAGAIN;
+	if (timeout_ns > KTIME_MAX)
+		return wait_event_interruptible(r->wait,
+						mailslot_reader_ready(slot, r));
+	left = ktime_sub(deadline, ktime_get());
+	if (left <= 0)
+		return -ETIMEDOUT;
+	ret = wait_event_interruptible_hrtimeout(r->wait,
+						 mailslot_reader_ready(slot, r),
+						 left);
+	if (ret == -ETIME)
+		return -ETIMEDOUT;
+	if (ret)
+		return -EINTR;	/* a timed wait cannot be restarted */
+	return 0;
+}
+
+/*
+ * Wait for the reader's next message.  On success returns 0 with
+ * read_mutex held and *@msgp the message with a reference taken, or NULL
+ * at end of file (the slot is dead and the queue empty).
+ */
+static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
+			       struct mailslot_msg **msgp)
+{
+	struct mailslot_slot *slot = h->slot;
+	struct mailslot_reader *r = &h->reader;
+	u64 timeout_ns = READ_ONCE(r->timeout_ns);
+	ktime_t deadline = 0;
+	struct mailslot_msg *msg;
+	bool dead;
+	int ret;
+
+	if (timeout_ns && timeout_ns <= KTIME_MAX)
+		deadline = ktime_add_safe(ktime_get(), ns_to_ktime(timeout_ns));
+	for (;;) {
+		ret = mailslot_read_wait(slot, r, nonblock, timeout_ns,
+					 deadline);
+		if (ret)
+			return ret;
+		if (mutex_lock_interruptible(&r->read_mutex))
+			return -ERESTARTSYS;
+		spin_lock(&slot->lock);
+		msg = r->next;
+		if (msg)
+			refcount_inc(&msg->ref);
+		dead = slot->dead;
+		spin_unlock(&slot->lock);
+		if (msg || dead) {
+			*msgp = msg;
+			return 0;
+		}
+		/* another thread took it */
+		mutex_unlock(&r->read_mutex);
+	}
+}
+
+/* @msg has been delivered: take it off the reader's queue. */
+static void mailslot_recv_done(struct mailslot_handle *h,
+			       struct mailslot_msg *msg)
+{
+	struct mailslot_slot *slot = h->slot;
+	struct mailslot_reader *r = &h->reader;
+	LIST_HEAD(freed);
+
+	spin_lock(&slot->lock);
+	if (r->next == msg) {
+		mailslot_reader_pop(slot, r);
+		mailslot_trim(slot, &freed);
+	} else {
+		/* dropped while being copied out: delivered after all */
+		r->drops--;
+		slot->drops--;
+	}
+	slot->received++;
+	spin_unlock(&slot->lock);
+	mailslot_msg_free_list(&freed);
+	mailslot_msg_put(msg);
+	mailslot_wake_writers(slot);
+}
+
+static void mailslot_msg_info(const struct mailslot_msg *msg,
+			      struct mailslot_msg_info *info)
+{
+	struct user_namespace *ns = current_user_ns();
+
+	info->seq = msg->seq;
+	info->time_ns = msg->time_ns;
+	info->pid = pid_nr_ns(msg->pid, task_active_pid_ns(current));
+	info->uid = from_kuid_munged(ns, msg->uid);
+	info->gid = from_kgid_munged(ns, msg->gid);
+	info->size = msg->size;
+}
+
+/*
+ * Receive one message into @to; with @uinfo, also store its metadata
+ * there before the message is consumed.  Returns the payload size, 0 at
+ * end of file (*@info all zero), -EMSGSIZE when @to is too small (the
+ * message stays queued, *@info describes it).  A fault consumes nothing.
+ */
+static ssize_t mailslot_recv(struct mailslot_handle *h, bool nonblock,
+			     struct iov_iter *to,
+			     struct mailslot_msg_info *info,
+			     struct mailslot_msg_info __user *uinfo)
+{
+	struct mailslot_msg *msg;
+	ssize_t ret;
+
+	ret = mailslot_recv_begin(h, nonblock, &msg);
+	if (ret)
+		return ret;
+	memset(info, 0, sizeof(*info));
+	if (!msg) {
+		ret = 0;
+		goto out_unlock;
+	}
+	mailslot_msg_info(msg, info);
+	if (msg->size > iov_iter_count(to))
+		ret = -EMSGSIZE;
+	else if (copy_to_iter(msg->data, msg->size, to) != msg->size)
+		ret = -EFAULT;
+	else if (uinfo && copy_to_user(uinfo, info, sizeof(*info)))
+		ret = -EFAULT;
+	else
+		ret = msg->size;
+	if (ret >= 0)
+		mailslot_recv_done(h, msg);
+	else
+		mailslot_msg_put(msg);
+out_unlock:
+	mutex_unlock(&h->reader.read_mutex);
+	return ret;
+}
+
+static bool mailslot_nonblock(struct kiocb *iocb)
+{
+	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+	       (iocb->ki_flags & IOCB_NOWAIT);
+}
+
+ssize_t mailslot_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct mailslot_handle *h = iocb->ki_filp->private_data;
+	struct mailslot_msg_info info;
+
+	if (!h->reads)
+		return -EBADF;
+	return mailslot_recv(h, mailslot_nonblock(iocb), to, &info, NULL);
+}
+
+static bool mailslot_writer_may_go(struct mailslot_slot *slot, size_t size)
+{
+	bool go;
+
+	spin_lock(&slot->lock);
+	go = slot->dead || mailslot_all_have_room(slot, size);
+	spin_unlock(&slot->lock);
+	return go;
+}
+
+ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct mailslot_handle *h = iocb->ki_filp->private_data;
+	struct mailslot_slot *slot = h->slot;
+	size_t size = iov_iter_count(from);
+	bool nonblock = mailslot_nonblock(iocb);
+	struct mailslot_msg *msg;
+	LIST_HEAD(freed);
+	int ret;
+
+	if (!h->writes)
+		return -EBADF;
+	if (size > slot->max_msg_size)
+		return -EMSGSIZE;
+	spin_lock(&slot->lock);
+	ret = slot->dead ? -EPIPE : 0;
+	spin_unlock(&slot->lock);
+	if (ret)
+		return ret;
+
+	msg = mailslot_msg_alloc(size);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	if (!copy_from_iter_full(msg->data, size, from)) {
+		mailslot_msg_put(msg);
+		return -EFAULT;
+	}
+
+	spin_lock(&slot->lock);
+	for (;;) {
+		if (slot->dead) {
+			ret = -EPIPE;
+			break;
+		}
+		if (mailslot_all_have_room(slot, size))
+			break;
+		if (slot->overflow == MAILSLOT_OVERFLOW_DROP) {
+			mailslot_drop_for(slot, size, &freed);
+			break;
+		}
+		if (slot->overflow == MAILSLOT_OVERFLOW_FAIL || nonblock) {
+			ret = -EAGAIN;
+			break;
+		}
+		spin_unlock(&slot->lock);
+		ret = wait_event_interruptible(slot->wwait,
+					       mailslot_writer_may_go(slot, size));
+		spin_lock(&slot->lock);
+		if (ret)
+			break;
+	}
+	if (!ret) {
+		mailslot_enqueue(slot, msg);
+		msg = NULL;
+	}
+	spin_unlock(&slot->lock);
+	mailslot_msg_free_list(&freed);
+	if (msg)
+		mailslot_msg_put(msg);
+	return ret ? ret : size;
+}
+
+__poll_t mailslot_poll(struct file *file, struct poll_table_struct *pt)
+{
+	struct mailslot_handle *h = file->private_data;
+	struct mailslot_slot *slot = h->slot;
+	__poll_t mask = 0;
+
+	if (h->reads)
+		poll_wait(file, &h->reader.wait, pt);
+	if (h->writes)
+		poll_wait(file, &slot->wwait, pt);
+
+	spin_lock(&slot->lock);
+	if (h->reads && h->reader.next)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (slot->dead) {
+		mask |= EPOLLHUP;
+		if (h->writes)
+			mask |= EPOLLERR;
+	} else if (h->writes &&
+		   (slot->overflow == MAILSLOT_OVERFLOW_DROP ||
+		    mailslot_all_have_room(slot, slot->max_msg_size))) {
+		/* room for a message of any size in every queue */
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	}
+	spin_unlock(&slot->lock);
+	return mask;
+}
+
+static long mailslot_ioctl_get_info(struct mailslot_handle *h,
+				    struct mailslot_info __user *uarg)
+{
+	struct mailslot_slot *slot = h->slot;
+	struct mailslot_reader *r = &h->reader;
+	struct mailslot_info info = {};
+
+	spin_lock(&slot->lock);
+	if (h->reads) {
+		info.flags |= MAILSLOT_INFO_READER;
+		info.read_timeout_ns = READ_ONCE(r->timeout_ns);
+		info.msgs = r->msgs;
+		info.bytes = r->bytes;
+		info.drops = r->drops;
+		info.next_size = r->next ? r->next->size : MAILSLOT_NO_MESSAGE;
+	}
+	if (h->writes)
+		info.flags |= MAILSLOT_INFO_WRITER;
+	if (h->server)
+		info.flags |= MAILSLOT_INFO_SERVER;
+	if (slot->dead)
+		info.flags |= MAILSLOT_INFO_CLOSED;
+	info.sent = slot->sent;
+	info.max_msg_size = slot->max_msg_size;
+	info.max_msgs = slot->max_msgs;
+	info.max_bytes = slot->max_bytes;
+	info.readers = slot->nreaders;
+	info.writers = slot->nwriters;
+	info.overflow = slot->overflow;
+	spin_unlock(&slot->lock);
+
+	if (copy_to_user(uarg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static long mailslot_ioctl_recv(struct mailslot_handle *h, bool nonblock,
+				struct mailslot_recv __user *uarg)
+{
+	struct mailslot_recv rv;
+	struct iov_iter to;
+	void __user *buf;
+	ssize_t ret;
+
+	if (copy_from_user(&rv, uarg, sizeof(rv)))
+		return -EFAULT;
+	if (rv.flags)
+		return -EINVAL;
+	buf = u64_to_user_ptr(rv.buf);
+	if (!access_ok(buf, rv.size))
+		return -EFAULT;
+	iov_iter_ubuf(&to, ITER_DEST, buf, rv.size);
+	ret = mailslot_recv(h, nonblock, &to, &rv.info, &uarg->info);
+	if (ret == -EMSGSIZE &&
+	    copy_to_user(&uarg->info, &rv.info, sizeof(rv.info)))
+		return -EFAULT;
+	if (ret == 0 && copy_to_user(&uarg->info, &rv.info, sizeof(rv.info)))
+		return -EFAULT;
+	return ret;
+}
+
+static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
+				      bool nonblock,
+				      struct mailslot_recv_batch __user *uarg)
+{
+	struct mailslot_slot *slot = h->slot;
+	struct mailslot_reader *r = &h->reader;
+	static const u8 zeros[8];
+	struct mailslot_recv_batch b;
+	struct mailslot_msg_info info;
+	struct mailslot_msg *msg;
+	struct iov_iter to;
+	void __user *buf;
+	u64 used = 0, rec;
+	long n = 0;
+	int ret;
+
+	if (copy_from_user(&b, uarg, sizeof(b)))
+		return -EFAULT;
+	if (b.flags || !b.max_msgs || b.max_msgs > MAILSLOT_MAX_MSGS_LIMIT)
+		return -EINVAL;
+	buf = u64_to_user_ptr(b.buf);
+	b.size = min_t(u64, b.size, MAX_RW_COUNT);
+	if (!access_ok(buf, b.size))
+		return -EFAULT;
+	iov_iter_ubuf(&to, ITER_DEST, buf, b.size);
+
+	ret = mailslot_recv_begin(h, nonblock, &msg);
+	if (ret)
+		return ret;
+	while (msg) {
+		size_t pad;
+
+		rec = MAILSLOT_RECORD_SIZE(msg->size);
+		pad = rec - sizeof(info) - msg->size;
+		if (rec > b.size - used) {
+			if (!n) {
+				ret = -EMSGSIZE;
+				used = rec;	/* tell the caller what it needs */
+			}
+			mailslot_msg_put(msg);
+			break;
+		}
+		mailslot_msg_info(msg, &info);
+		if (copy_to_iter(&info, sizeof(info), &to) != sizeof(info) ||
+		    copy_to_iter(msg->data, msg->size, &to) != msg->size ||
+		    copy_to_iter(zeros, pad, &to) != pad) {
+			if (!n)
+				ret = -EFAULT;
+			mailslot_msg_put(msg);
+			break;
+		}
+		mailslot_recv_done(h, msg);
+		used += rec;
+		if (++n == b.max_msgs)
+			break;
+		spin_lock(&slot->lock);
+		msg = r->next;
+		if (msg)
+			refcount_inc(&msg->ref);
+		spin_unlock(&slot->lock);
+	}
+	mutex_unlock(&r->read_mutex);
+
+	if (ret && ret != -EMSGSIZE)
+		return ret;
+	if (put_user(used, &uarg->bytes))
+		return -EFAULT;
+	return ret ? ret : n;
+}
+
+long mailslot_slot_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct mailslot_handle *h = file->private_data;
+	bool nonblock = file->f_flags & O_NONBLOCK;
+	void __user *argp = (void __user *)arg;
+	struct mailslot_msg *msg;
+	u64 timeout;
+	int size;
+
+	switch (cmd) {
+	case MAILSLOT_IOC_GET_INFO:
+		return mailslot_ioctl_get_info(h, argp);
+	case MAILSLOT_IOC_SET_TIMEOUT:
+		if (!h->reads)
+			return -EBADF;
+		if (get_user(timeout, (u64 __user *)argp))
+			return -EFAULT;
+		WRITE_ONCE(h->reader.timeout_ns, timeout);
+		return 0;
+	case MAILSLOT_IOC_RECV:
+		if (!h->reads)
+			return -EBADF;
+		return mailslot_ioctl_recv(h, nonblock, argp);
+	case MAILSLOT_IOC_RECV_BATCH:
+		if (!h->reads)
+			return -EBADF;
+		return mailslot_ioctl_recv_batch(h, nonblock, argp);
+	case FIONREAD:
+		if (!h->reads)
+			return -EBADF;
+		spin_lock(&h->slot->lock);
+		msg = h->reader.next;
+		size = msg ? msg->size : 0;
+		spin_unlock(&h->slot->lock);
+		return put_user(size, (int __user *)argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* For wait.c */
+
+wait_queue_head_t *mailslot_reader_waitqueue(struct file *file)
+{
+	struct mailslot_handle *h;
+
+	if (file->f_op != &mailslot_slot_fops)
+		return NULL;
+	h = file->private_data;
+	return h->reads ? &h->reader.wait : NULL;
+}
+
+bool mailslot_reader_signaled(struct file *file, u64 *gen)
+{
+	struct mailslot_handle *h = file->private_data;
+	struct mailslot_slot *slot = h->slot;
+	bool signaled;
+
+	spin_lock(&slot->lock);
+	signaled = h->reader.next;
+	*gen = h->reader.gen;
+	spin_unlock(&slot->lock);
+	return signaled;
+}
