@@ -8,7 +8,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -135,7 +134,6 @@ MS_EXPORT ssize_t mailslot_send(int fd, const void *buf, size_t len)
 
 MS_EXPORT ssize_t mailslot_sendv(int fd, const struct iovec *iov, int iovcnt)
 {
-	char stackbuf[4096], *buf, *p;
 	size_t total = 0;
 	ssize_t n;
 	int i;
@@ -144,42 +142,25 @@ MS_EXPORT ssize_t mailslot_sendv(int fd, const struct iovec *iov, int iovcnt)
 		return -EINVAL;
 	if (iovcnt && !iov)
 		return -EFAULT;
-	for (i = 0; i < iovcnt; i++) {
-		if (iov[i].iov_len > SSIZE_MAX - total)
-			return -EINVAL;
-		total += iov[i].iov_len;
-	}
-	if (iovcnt == 1)
-		return mailslot_send(fd, iov[0].iov_base, iov[0].iov_len);
+	for (i = 0; i < iovcnt; i++)
+		total |= iov[i].iov_len;
 	/*
-	 * One message whatever the number of pieces: gather them into one
-	 * buffer so that the module sees a single write.
+	 * The module takes a whole writev(2) as one message, but the VFS
+	 * returns early from a writev of 0 bytes: send the empty message
+	 * with write(2).
 	 */
-	if (total <= sizeof(stackbuf)) {
-		buf = stackbuf;
-	} else {
-		buf = malloc(total);
-		if (!buf)
-			return -ENOMEM;
-	}
-	for (p = buf, i = 0; i < iovcnt; i++) {
-		if (iov[i].iov_len)
-			memcpy(p, iov[i].iov_base, iov[i].iov_len);
-		p += iov[i].iov_len;
-	}
-	n = write(fd, buf, total);
-	if (n < 0)
-		n = -errno;
-	if (buf != stackbuf)
-		free(buf);
-	return n;
+	if (!total)
+		n = write(fd, "", 0);
+	else
+		n = writev(fd, iov, iovcnt);
+	return n < 0 ? -errno : n;
 }
 
 MS_EXPORT ssize_t mailslot_recv(int fd, void *buf, size_t len,
 				struct mailslot_msg_info *info, int timeout_ms)
 {
 	struct mailslot_recv rv;
-	int r;
+	ssize_t r;
 
 	if (!buf && len)
 		return -EFAULT;
@@ -194,6 +175,9 @@ MS_EXPORT ssize_t mailslot_recv(int fd, void *buf, size_t len,
 	r = ioctl(fd, MAILSLOT_IOC_RECV, &rv);
 	if (r < 0)
 		r = -errno;
+	/* End of file (sequence numbers start at 1): the server has closed. */
+	else if (r == 0 && rv.info.seq == 0)
+		return -EPIPE;
 	/* On -EMSGSIZE the module reports the queued message's size too. */
 	if (info && (r >= 0 || r == -EMSGSIZE))
 		*info = rv.info;
@@ -225,6 +209,8 @@ MS_EXPORT int mailslot_recv_batch(int fd, void *buf, size_t len,
 	r = ioctl(fd, MAILSLOT_IOC_RECV_BATCH, &rb);
 	if (r < 0)
 		return -errno;
+	if (r == 0)
+		return -EPIPE;	/* end of file: the server has closed */
 	if (bytes)
 		*bytes = (size_t)rb.bytes;
 	return r;

@@ -545,7 +545,14 @@ TEST(get_info)
 	close(s);
 	ASSERT_EQ(0, mailslot_get_info(r, &info));
 	EXPECT_EQ(MAILSLOT_INFO_CLOSED, info.flags & MAILSLOT_INFO_CLOSED);
-	EXPECT_GT(0, mailslot_send(w, "late", 4));
+	EXPECT_EQ(-EPIPE, mailslot_send(w, "late", 4));
+	/* The listener drains its queue, then reads end of file: -EPIPE. */
+	EXPECT_EQ(2, mailslot_recv(r, buf, sizeof(buf), NULL, 0));
+	EXPECT_EQ(-EPIPE, mailslot_recv(r, buf, sizeof(buf), NULL, 0));
+	EXPECT_EQ(-EPIPE, mailslot_recv(r, buf, sizeof(buf), NULL, MAILSLOT_FOREVER));
+	EXPECT_EQ(-EPIPE, mailslot_recv_batch(r, buf, sizeof(buf), 4, NULL,
+					      MAILSLOT_HANDLE_TIMEOUT));
+	/* Waiting on a closed, drained reader does not hang either. */
 	close(r);
 	close(w);
 }

@@ -508,14 +508,15 @@ static int cmd_info(int argc, char **argv)
 		name += sizeof(MAILSLOT_DEV_DIR);
 
 	/*
-	 * A writer handle adds no reader (which would take a copy of every
-	 * message); fall back to a reader when only reading is allowed.
+	 * A reader handle starts with the slot's default read timeout, which
+	 * a writer handle does not show; it holds no message and goes away
+	 * at once.  Fall back to a writer when only writing is allowed.
 	 */
-	flags = O_WRONLY;
-	fd = mailslot_open(name, O_WRONLY | O_NONBLOCK);
+	flags = O_RDONLY;
+	fd = mailslot_open(name, O_RDONLY | O_NONBLOCK);
 	if (fd == -EACCES || fd == -EPERM) {
-		flags = O_RDONLY;
-		fd = mailslot_open(name, O_RDONLY | O_NONBLOCK);
+		flags = O_WRONLY;
+		fd = mailslot_open(name, O_WRONLY | O_NONBLOCK);
 	}
 	if (fd < 0)
 		fail_open(object, fd);
@@ -539,7 +540,9 @@ static int cmd_info(int argc, char **argv)
 	printf("max_msg_size %u\n", si.max_msg_size);
 	printf("max_msgs %u\n", si.max_msgs);
 	printf("max_bytes %u\n", si.max_bytes);
-	if (si.read_timeout_ns == MAILSLOT_TIMEOUT_INFINITE)
+	if (flags == O_WRONLY)
+		printf("read_timeout_ms unknown\n");
+	else if (si.read_timeout_ns == MAILSLOT_TIMEOUT_INFINITE)
 		printf("read_timeout_ms inf\n");
 	else
 		printf("read_timeout_ms %" PRIu64 "\n",
