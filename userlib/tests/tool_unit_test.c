@@ -138,6 +138,7 @@ TEST(reasons_and_status)
 	EXPECT_STREQ("message too long", reason(EMSGSIZE));
 	EXPECT_STREQ("no such process", reason(ESRCH));
 	EXPECT_NE(NULL, reason(12345));
+	EXPECT_STREQ("bad address", reason(EFAULT));	/* strerror, lower case */
 
 	fmt_status(buf, sizeof(buf), 3 << 8);
 	EXPECT_STREQ("exited 3", buf);

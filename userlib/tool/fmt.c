@@ -225,7 +225,15 @@ const char *reason(int err)
 	case ERANGE: return "out of range";
 	case ENOSPC: return "no space left";
 	case EMFILE: return "too many open files";
-	default: return strerror(err);
+	case EOPNOTSUPP: return "not supported by this mailslot module";
+	default: {
+		static char buf[128];
+
+		snprintf(buf, sizeof(buf), "%s", strerror(err));
+		if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+			buf[0] = (char)(buf[0] - 'A' + 'a');
+		return buf;
+	}
 	}
 }
 
