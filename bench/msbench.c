@@ -62,6 +62,7 @@ static int opt_reps = 5;
 static double opt_scale = 1.0;
 static const char *opt_sections = "ptfcxms";
 static int opt_verbose;
+static const char *opt_only;	/* -c: only contenders named exactly so */
 static int ncpu = 1;
 static int have_ms;		/* slots can be created */
 static int have_proc;		/* process objects can be opened */
@@ -100,6 +101,11 @@ static inline uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int want(const char *contender)
+{
+	return !opt_only || !strcmp(opt_only, contender);
 }
 
 static int iters(int base)
@@ -658,7 +664,7 @@ static void bench_pingpong(void)
 
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 4; j++)
-			if (ctype_ok(ts[j]))
+			if (ctype_ok(ts[j]) && want(cname[ts[j]]))
 				pingpong_one(ts[j], sizes[i]);
 }
 
@@ -721,7 +727,7 @@ static void bench_tput(void)
 
 	for (i = 0; i < 3; i++)
 		for (t = 0; t < C_NTYPES; t++)
-			if (ctype_ok(t))
+			if (ctype_ok(t) && want(cname[t]))
 				tput_one(t, sizes[i], iters(counts[i]));
 }
 
@@ -835,7 +841,7 @@ static void bench_fanout(void)
 		m = 256;
 	for (i = 0; i < 4; i++)
 		for (k = 0; k < 3; k++)
-			if (k || have_ms)
+			if ((k || have_ms) && want(fan_name[k]))
 				fanout_one(k, ns[i], m);
 }
 
@@ -899,7 +905,7 @@ static void bench_contend(void)
 	unpin();
 	for (i = 0; i < 4; i++)
 		for (j = 0; j < 3; j++)
-			if (ctype_ok(ts[j]))
+			if (ctype_ok(ts[j]) && want(cname[ts[j]]))
 				contend_one(ts[j], ws[i], iters(8000));
 	pin_to(0);
 }
@@ -1123,11 +1129,13 @@ static void bench_exit(void)
 	if (!exit_stamp)
 		exit_stamp = shm_alloc(NW * sizeof(uint64_t));
 	for (k = 0; k < X_N; k++)
-		if (have_proc || k == X_PIDFD || k == X_WAITPID)
+		if ((have_proc || k == X_PIDFD || k == X_WAITPID) &&
+		    want(xname[k]))
 			exit_one(k, n);
-	if (have_proc)
+	if (have_proc && want("procobj IOC_WAIT"))
 		waitany_one(1, iters(40));
-	waitany_one(0, iters(40));
+	if (want("pidfd poll"))
+		waitany_one(0, iters(40));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1253,12 +1261,14 @@ static void memory_one(int ms, int readers)
 
 static void bench_memory(void)
 {
-	if (have_ms)
+	if (have_ms && want("mailslot"))
 		memory_one(1, 1);
-	memory_one(0, 1);
-	if (have_ms)
+	if (want("mqueue"))
+		memory_one(0, 1);
+	if (have_ms && want("mailslot"))
 		memory_one(1, 16);
-	memory_one(0, 16);
+	if (want("16 x mqueue"))
+		memory_one(0, 16);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1270,7 +1280,7 @@ static void bench_churn(void)
 	char name[96];
 	uint64_t t0;
 
-	if (have_ms) {
+	if (have_ms && want("mailslot")) {
 		t0 = now_ns();
 		for (i = 0; i < n; i++) {
 			int fd;
@@ -1284,6 +1294,8 @@ static void bench_churn(void)
 		rec("7", "churn", "create+destroy", "mailslot", 0, "ops/s",
 		    "op/s", 1, n / ((now_ns() - t0) / 1e9));
 	}
+	if (!want("mqueue"))
+		return;
 	t0 = now_ns();
 	for (i = 0; i < n; i++) {
 		struct mq_attr at = { .mq_maxmsg = 10, .mq_msgsize = 64 };
@@ -1468,7 +1480,8 @@ static void probe(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: msbench [-o csv] [-r reps] [-s scale] [-t sections] [-v]\n"
+		"usage: msbench [-c contender] [-o csv] [-r reps] [-s scale] [-t sections] [-v]\n"
+		"  -c C   run only the contender named C (for profiling)\n"
 		"  -o F   also write the results as CSV to F\n"
 		"  -r N   repetitions (default 5, max %d)\n"
 		"  -s X   multiply iteration counts by X (default 1.0)\n"
@@ -1483,8 +1496,11 @@ int main(int argc, char **argv)
 	uint64_t start = now_ns();
 	int c, rep;
 
-	while ((c = getopt(argc, argv, "o:r:s:t:v")) != -1) {
+	while ((c = getopt(argc, argv, "c:o:r:s:t:v")) != -1) {
 		switch (c) {
+		case 'c':
+			opt_only = optarg;
+			break;
 		case 'o':
 			csv = fopen(optarg, "w");
 			if (!csv)
@@ -1531,7 +1547,8 @@ int main(int argc, char **argv)
 
 		note("# repetition %d/%d at %.1f s\n", rep + 1, opt_reps,
 		     (now_ns() - start) / 1e9);
-		bench_norm();
+		if (!opt_only)
+			bench_norm();
 		for (s = opt_sections; *s; s++) {
 			uint64_t t0 = now_ns();
 
