@@ -72,6 +72,8 @@ MS_EXPORT int mailslot_create(const char *name, const struct mailslot_attr *attr
 	name = slot_name(name);
 	if (!name)
 		return -EINVAL;
+	if (strlen(name) > MAILSLOT_NAME_MAX)
+		return -ENAMETOOLONG;
 	if (!attr)
 		attr = &defaults;
 	for (i = 0; i < sizeof(attr->reserved) / sizeof(attr->reserved[0]); i++)

@@ -111,6 +111,7 @@ TEST(argument_checks)
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = 0;
 	EXPECT_EQ(-ENAMETOOLONG, mailslot_open(longname, O_RDONLY));
+	EXPECT_EQ(-ENAMETOOLONG, mailslot_create(longname, NULL));
 
 	EXPECT_EQ(-EFAULT, mailslot_send(0, NULL, 5));
 	EXPECT_EQ(-EBADF, mailslot_send(-1, "x", 1));
