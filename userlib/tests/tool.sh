@@ -224,20 +224,25 @@ s1=$!
 status $MS wait --timeout 100 $s1 >wait.out
 check "wait --timeout: exit 2 on timeout, nothing printed" sh -c "[ $rc = 2 ] && [ ! -s wait.out ]"
 
-sh -c 'exit 4' &
+# Processes must still exist (running or not yet reaped) when wait opens
+# them: busybox sh reaps its children at once, so each starts with a delay.
+sh -c 'sleep 0.3; exit 4' &
 q=$!
-sleep 0.2
 status $MS wait $s1 $q >wait.out
 check "wait (any) returns when one of several exits" sh -c "[ $rc = 0 ] && [ \"\$(cat wait.out)\" = '$q exited 4' ]"
-status $MS wait --all --timeout 100 $s1 $q >wait.out
+sh -c 'sleep 0.2; exit 5' &
+q=$!
+status $MS wait --all --timeout 1000 $s1 $q >wait.out
 check "wait --all times out while one still runs, prints the exited" \
-	sh -c "[ $rc = 2 ] && [ \"\$(cat wait.out)\" = '$q exited 4' ]"
-kill -KILL $s1
+	sh -c "[ $rc = 2 ] && [ \"\$(cat wait.out)\" = '$q exited 5' ]"
+sh -c 'sleep 0.2; exit 6' &
+q=$!
+(sleep 0.5; kill -KILL $s1) &
 status $MS wait --all $s1 $q >wait.out
 check "wait --all: both, a kill shown as 'killed 9'" \
 	same wait.out "$s1 killed 9
-$q exited 4"
-wait $s1 $q 2>/dev/null
+$q exited 6"
+wait
 
 status $MS wait 999999 2>err
 check "wait on a missing pid: 'no such process'" \
