@@ -71,6 +71,7 @@ static int ms_ctl = -1;
 static int is_root;
 static unsigned name_seq;
 static int mq_shrunk;
+static int cur_rep;
 
 static void die(const char *fmt, ...)
 {
@@ -1163,6 +1164,56 @@ static void read_meminfo(struct meminfo *m)
 
 #define MEM_TOTAL 100000	/* deliveries held in the kernel */
 
+/* /proc/slabinfo: which caches the queued messages went to (evidence). */
+struct slabsnap {
+	int n;
+	char name[256][64];
+	long objs[256], size[256];
+};
+
+static void read_slabinfo(struct slabsnap *s)
+{
+	char line[512];
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	s->n = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && s->n < 256) {
+		long act, num, sz;
+		char nm[64];
+
+		if (sscanf(line, "%63s %ld %ld %ld", nm, &act, &num, &sz) != 4)
+			continue;
+		snprintf(s->name[s->n], sizeof(s->name[0]), "%s", nm);
+		s->objs[s->n] = num;
+		s->size[s->n] = sz;
+		s->n++;
+	}
+	fclose(f);
+}
+
+static void slab_growth(const char *who, const struct slabsnap *a,
+			const struct slabsnap *b)
+{
+	int i, j, shown = 0;
+
+	for (i = 0; i < b->n; i++) {
+		long before = 0, d;
+
+		for (j = 0; j < a->n; j++)
+			if (!strcmp(a->name[j], b->name[i]))
+				before = a->objs[j];
+		d = b->objs[i] - before;
+		if (d < MEM_TOTAL / 20)
+			continue;
+		note("%s %s: slab %s +%ld objects of %ld B (%.1f B/delivery)\n",
+		     shown ? "#  " : "# slabinfo", who, b->name[i], d,
+		     b->size[i], (double)d * b->size[i] / MEM_TOTAL);
+		shown = 1;
+	}
+}
+
 /*
  * readers: 1 (plain queue) or 16 (fan-out).  The figure is the growth of
  * the Slab line of /proc/meminfo while MEM_TOTAL deliveries are queued,
@@ -1177,6 +1228,7 @@ static void memory_one(int ms, int readers)
 	int sends = readers == 1 ? MEM_TOTAL : per;
 	int *rfd = calloc(nq, sizeof(int)), *wfd = calloc(nq, sizeof(int));
 	struct meminfo a, b;
+	static struct slabsnap sa, sb;
 	char buf[64], name[96], param[16];
 	int i, k;
 	const char *nm;
@@ -1221,6 +1273,7 @@ static void memory_one(int ms, int readers)
 		}
 	}
 	usleep(20000);
+	read_slabinfo(&sa);
 	read_meminfo(&a);
 	for (k = 0; k < per; k++) {
 		if (ms && readers > 1) {
@@ -1239,6 +1292,7 @@ static void memory_one(int ms, int readers)
 	}
 	usleep(20000);
 	read_meminfo(&b);
+	read_slabinfo(&sb);
 	(void)sends;
 	if (opt_verbose)
 		note("#   meminfo kB: slab %ld -> %ld, free %ld -> %ld, "
@@ -1246,6 +1300,13 @@ static void memory_one(int ms, int readers)
 		     a.vmalloc, b.vmalloc);
 	nm = ms ? "mailslot" : readers == 1 ? "mqueue" : "16 x mqueue";
 	snprintf(param, sizeof(param), readers == 1 ? "1 reader" : "16 readers");
+	{
+		char who[64];
+
+		snprintf(who, sizeof(who), "%s, %s", nm, param);
+		if (!cur_rep)
+			slab_growth(who, &sa, &sb);
+	}
 	rec("6", "memory 64B", param, nm, !ms, "slab B/delivery", "B", 0,
 	    (b.slab - a.slab) * 1024.0 / MEM_TOTAL);
 	for (i = 0; i < nq; i++) {
@@ -1545,6 +1606,7 @@ int main(int argc, char **argv)
 	for (rep = 0; rep < opt_reps; rep++) {
 		const char *s;
 
+		cur_rep = rep;
 		note("# repetition %d/%d at %.1f s\n", rep + 1, opt_reps,
 		     (now_ns() - start) / 1e9);
 		if (!opt_only)
@@ -1566,7 +1628,8 @@ int main(int argc, char **argv)
 			     (now_ns() - t0) / 1e9);
 		}
 	}
-	bench_norm();
+	if (!opt_only)
+		bench_norm();
 	report();
 	targets();
 	note("# msbench done in %.1f s\n", (now_ns() - start) / 1e9);
