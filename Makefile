@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mailslot: Windows-style mailslots and signaled process objects for Linux.
+#
+#   make              module (kmod/mailslot.ko, W=1), libmailslot, the
+#                     mailslot tool, the selftests and examples
+#   make demo         boot a VM with the module and run scripts/demo.sh
+#   make check        build everything, run every test in one VM
+#   make shell        interactive shell in that VM
+#   make check KVER=6.12 | KVER=6.12-rt     the same on Debian's 6.12 kernels
+#   sudo make install / sudo make check-host    on a host that can insmod
+#   make check-kselftest-tree   build selftests/ inside a kernel tree's lib.mk
+#
+# KDIR=<kernel build dir> overrides the kernel to build against; by default
+# it is the running kernel's, else Debian headers that have a bootable image
+# (see scripts/deps kdir).  KVER=<lane> builds against that Debian kernel
+# into build/$(KVER)/ and boots it.  KSFT_DIR=<kernel tree> takes the
+# kselftest headers from that tree instead of linux-source-6.1.
+# MAILSLOT_CACHE (default ~/.cache/mailslot) holds kernels and headers.
+
+KVER ?=
+# Memoised on first use, so that targets which need no kernel (clean, or
+# check before it installed the headers) do not look for one.
+KDIR = $(eval KDIR := $(shell scripts/deps kdir $(KVER)))$(KDIR)
+KSFT_INC = $(eval KSFT_INC := $(shell KSFT_DIR='$(KSFT_DIR)' scripts/deps ksft))$(KSFT_INC)
+
+ifeq ($(KVER),)
+MODDIR := $(CURDIR)
+else
+# Kbuild of 6.1/6.12 has no separate output dir for external modules, so
+# each lane builds a copy of the module sources.
+MODDIR := $(CURDIR)/build/$(KVER)
+endif
+
+all: modules userlib selftests examples
+
+modules:
+	@test -n "$(KDIR)" || { echo "no kernel build dir: run 'make check' (installs headers) or pass KDIR=" >&2; exit 1; }
+	@echo "mailslot: building the module against KDIR=$(KDIR)"
+ifneq ($(KVER),)
+	@mkdir -p $(MODDIR)
+	@find Kbuild kmod uapi -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) | cpio -pdmu --quiet $(MODDIR)
+endif
+	$(MAKE) -C $(KDIR) M=$(MODDIR) W=1 modules
+
+userlib:
+	@if [ -f userlib/Makefile ]; then \
+		test -n "$(KSFT_INC)" || exit 1; \
+		$(MAKE) -C userlib KSFT_DIR=$(KSFT_INC); \
+	fi
+
+selftests:
+	@test -n "$(KSFT_INC)" || exit 1
+	$(MAKE) -C selftests KSFT_DIR=$(KSFT_INC)
+
+examples:
+	@if [ -f examples/Makefile ]; then $(MAKE) -C examples; fi
+
+# Fetch and install what the VM lane needs (apt packages as root, the kernel
+# image into the cache, the kselftest headers), then build and run.
+deps:
+	scripts/deps all $(KVER)
+
+check: deps
+	$(MAKE) all
+	KVER=$(KVER) scripts/check
+
+demo: deps
+	$(MAKE) all
+	KVER=$(KVER) scripts/vm-run --add scripts/demo.sh -- sh ./demo.sh
+
+shell: deps
+	$(MAKE) all
+	KVER=$(KVER) scripts/vm-run
+
+# On a real host with the running kernel's headers: the same test programs
+# directly, with the module loaded (insmod'ed and removed again if needed).
+check-host: all
+	scripts/check --host
+
+# selftests/ dropped into tools/testing/selftests/mailslot of an extracted
+# 6.1 tree and built by the kernel's own lib.mk.
+check-kselftest-tree:
+	scripts/check-kselftest-tree
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	@if [ -f userlib/Makefile ] && grep -q '^install:' userlib/Makefile; then \
+		$(MAKE) -C userlib install; \
+	fi
+
+clean:
+	@if [ -n "$$(ls -d /lib/modules/*/build /usr/src/linux-headers-*-amd64 2>/dev/null | head -n1)" ]; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	@if [ -f userlib/Makefile ]; then $(MAKE) -C userlib clean; fi
+	@if [ -f examples/Makefile ]; then $(MAKE) -C examples clean; fi
+	$(MAKE) -C selftests clean
+	rm -rf build
+
+.PHONY: all modules userlib selftests examples deps check demo shell \
+	check-host check-kselftest-tree install clean
