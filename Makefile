@@ -7,6 +7,7 @@
 #   make demo         boot a VM with the module and run scripts/demo.sh
 #   make check        build everything, run every test in one VM
 #   make shell        interactive shell in that VM
+#   make bench        benchmarks against the Linux peers in the VM (docs/bench.md)
 #   make check KVER=6.12 | KVER=6.12-rt     the same on Debian's 6.12 kernels
 #   sudo make install / sudo make check-host    on a host that can insmod
 #   make check-kselftest-tree   build selftests/ inside a kernel tree's lib.mk
@@ -77,6 +78,13 @@ shell: deps
 # directly, with the module loaded (insmod'ed and removed again if needed).
 check-host: all
 	scripts/check --host
+
+# Benchmarks against the Linux peers in one VM boot: docs/bench.md, CSV, PNG.
+bench: deps
+	$(MAKE) modules
+	KVER=$(KVER) scripts/bench $(BENCH_ARGS)
+
+.PHONY: bench
 
 # selftests/ dropped into tools/testing/selftests/mailslot of an extracted
 # 6.1 tree and built by the kernel's own lib.mk.

@@ -63,6 +63,7 @@ static double opt_scale = 1.0;
 static const char *opt_sections = "ptfcxms";
 static int opt_verbose;
 static const char *opt_only;	/* -c: only contenders named exactly so */
+static long opt_size;		/* -z: only this message size (p, t) */
 static int ncpu = 1;
 static int have_ms;		/* slots can be created */
 static int have_proc;		/* process objects can be opened */
@@ -665,7 +666,8 @@ static void bench_pingpong(void)
 
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 4; j++)
-			if (ctype_ok(ts[j]) && want(cname[ts[j]]))
+			if (ctype_ok(ts[j]) && want(cname[ts[j]]) &&
+			    (!opt_size || opt_size == (long)sizes[i]))
 				pingpong_one(ts[j], sizes[i]);
 }
 
@@ -728,7 +730,8 @@ static void bench_tput(void)
 
 	for (i = 0; i < 3; i++)
 		for (t = 0; t < C_NTYPES; t++)
-			if (ctype_ok(t) && want(cname[t]))
+			if (ctype_ok(t) && want(cname[t]) &&
+			    (!opt_size || opt_size == (long)sizes[i]))
 				tput_one(t, sizes[i], iters(counts[i]));
 }
 
@@ -907,7 +910,7 @@ static void bench_contend(void)
 	for (i = 0; i < 4; i++)
 		for (j = 0; j < 3; j++)
 			if (ctype_ok(ts[j]) && want(cname[ts[j]]))
-				contend_one(ts[j], ws[i], iters(8000));
+				contend_one(ts[j], ws[i], iters(5000));
 	pin_to(0);
 }
 
@@ -1543,6 +1546,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: msbench [-c contender] [-o csv] [-r reps] [-s scale] [-t sections] [-v]\n"
 		"  -c C   run only the contender named C (for profiling)\n"
+		"  -z N   ping-pong and throughput: only N-byte messages\n"
 		"  -o F   also write the results as CSV to F\n"
 		"  -r N   repetitions (default 5, max %d)\n"
 		"  -s X   multiply iteration counts by X (default 1.0)\n"
@@ -1557,8 +1561,11 @@ int main(int argc, char **argv)
 	uint64_t start = now_ns();
 	int c, rep;
 
-	while ((c = getopt(argc, argv, "c:o:r:s:t:v")) != -1) {
+	while ((c = getopt(argc, argv, "c:o:r:s:t:vz:")) != -1) {
 		switch (c) {
+		case 'z':
+			opt_size = atol(optarg);
+			break;
 		case 'c':
 			opt_only = optarg;
 			break;
