@@ -9,6 +9,7 @@
 #            era 6.12 built for Debian 12, "6.12.N+deb12-amd64")
 #   6.12-rt  linux-image-6.12-rt-amd64  / linux-headers-6.12-rt-amd64 (PREEMPT_RT)
 
+# shellcheck disable=SC2034 # used by the scripts that source this
 MS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MS_CACHE=${MAILSLOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mailslot}
 # Version of linux-source that provides the kselftest harness headers.
