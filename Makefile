@@ -10,6 +10,7 @@
 #   make bench        benchmarks against the Linux peers in the VM (docs/bench.md)
 #   make check KVER=6.12 | KVER=6.12-rt     the same on Debian's 6.12 kernels
 #   sudo make install / sudo make check-host    on a host that can insmod
+#   make lint / check-dkms / check-install        packaging and style gates
 #   make check-kselftest-tree   build selftests/ inside a kernel tree's lib.mk
 #
 # KDIR=<kernel build dir> overrides the kernel to build against; by default
@@ -91,11 +92,23 @@ bench: deps
 check-kselftest-tree:
 	scripts/check-kselftest-tree
 
+# Packaging (scripts/install, docs/packaging.md): DESTDIR=, PREFIX=/usr/local,
+# MAILSLOT_GROUP=<group> (udev rule), AUTOLOAD=1, MOK_KEY= MOK_CERT= (signing).
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	@if [ -f userlib/Makefile ] && grep -q '^install:' userlib/Makefile; then \
-		$(MAKE) -C userlib install; \
-	fi
+	KDIR=$(KDIR) MODDIR=$(MODDIR) scripts/install install
+
+uninstall:
+	KDIR=$(KDIR) scripts/install uninstall
+
+# Style gates: checkpatch, clang-format (report), sparse, uapi C/C++, pahole.
+lint:
+	scripts/lint
+
+check-dkms:
+	scripts/check-dkms
+
+check-install:
+	scripts/check-install
 
 clean:
 	@if [ -n "$$(ls -d /lib/modules/*/build /usr/src/linux-headers-*-amd64 2>/dev/null | head -n1)" ]; then \
@@ -106,4 +119,5 @@ clean:
 	rm -rf build
 
 .PHONY: all modules userlib selftests examples deps check demo shell \
-	check-host check-kselftest-tree install clean
+	check-host check-kselftest-tree install clean \
+	uninstall lint check-dkms check-install
