@@ -54,7 +54,8 @@ echo "The slot now has 4 readers (the server and 3 listeners):"
 run mailslot ls
 
 say "3. One broadcast: a single send reaches all four readers."
-run mailslot send "$SLOT" "hello, everyone"
+printf '$ mailslot send %s "hello, everyone"\n' "$SLOT"
+mailslot send "$SLOT" "hello, everyone"
 for f in server.out listener1.out listener2.out listener3.out; do
 	wait_until test -s $f
 done
