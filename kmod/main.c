@@ -9,6 +9,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
+#include "compat.h"
 #include "mailslot.h"
 
 #define CREATE_TRACE_POINTS

@@ -29,6 +29,7 @@
 
 #include "limits.h"
 #include "slot.h"
+#include "trace.h"
 
 static void mailslot_msg_put(struct mailslot_msg *msg)
 {
@@ -154,6 +155,8 @@ static void mailslot_drop_for(struct mailslot_slot *slot, size_t size,
 	list_for_each_entry(r, &slot->readers, node) {
 		/* size <= max_bytes, so an empty queue always has room */
 		while (r->next && !mailslot_reader_has_room(slot, r, size)) {
+			trace_mailslot_drop(slot->name, r->next->seq,
+					    r->next->size, r->drops + 1);
 			mailslot_reader_pop(slot, r);
 			r->drops++;
 			slot->drops++;
@@ -175,6 +178,7 @@ static void mailslot_enqueue(struct mailslot_slot *slot,
 	slot->nmsgs++;
 	slot->nbytes += msg->size;
 	slot->sent++;
+	trace_mailslot_send(slot->name, msg->seq, msg->size, slot->nreaders);
 	list_for_each_entry(r, &slot->readers, node) {
 		if (!r->next)
 			r->next = msg;
@@ -333,6 +337,7 @@ static void mailslot_recv_done(struct mailslot_handle *h,
 	struct mailslot_reader *r = &h->reader;
 	LIST_HEAD(freed);
 
+	trace_mailslot_receive(slot->name, msg->seq, msg->size);
 	spin_lock(&slot->lock);
 	if (r->next == msg) {
 		mailslot_reader_pop(slot, r);

@@ -34,6 +34,7 @@
 #include "compat.h"
 #include "limits.h"
 #include "slot.h"
+#include "trace.h"
 
 #define MAILSLOT_MINORS		BIT(16)
 
@@ -259,6 +260,7 @@ static void mailslot_slot_kill(struct mailslot_slot *slot)
 	if (node)
 		put_device(&node->dev);
 	mailslot_user_uncharge_slot(slot->user);
+	trace_mailslot_slot_destroy(slot->name, slot->sent);
 }
 
 static int mailslot_slot_release_file(struct inode *inode, struct file *file)
@@ -467,6 +469,9 @@ int mailslot_slot_create(const struct mailslot_create __user *uarg)
 		put_unused_fd(fd);
 		return ret;
 	}
+	trace_mailslot_slot_create(slot->name, slot->max_msg_size,
+				   slot->max_msgs, slot->max_bytes,
+				   slot->overflow);
 	fd_install(fd, file);
 	return fd;
 
