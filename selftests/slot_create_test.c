@@ -158,7 +158,7 @@ TEST(names)
 	int fd;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		EXPECT_EQ(-EINVAL, slot_create(bad[i])) TH_LOG("name '%s'", bad[i]);
+		EXPECT_EQ(-EINVAL, slot_create(bad[i])) TH_LOG("bad name #%u", i);
 
 	/* 255 bytes are fine, 256 are not */
 	snprintf(longname, sizeof(longname), "t-%d-", getpid());

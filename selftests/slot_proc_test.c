@@ -51,7 +51,7 @@ TEST(listing)
 {
 	const char *name = slot_name("proc/x");
 	struct mailslot_create c;
-	char header[256], buf[16];
+	char header[1024], buf[16];
 	struct stat st;
 	struct row r;
 	int srv, w, l;
