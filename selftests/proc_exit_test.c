@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process objects: the exit becomes readable (issue 5 items 2 and 4, the
+ * "parent", "sibling", "code and signal" and "outliving" cases of item 7).
+ */
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include "proc_util.h"
+#include "kselftest_harness.h"
+
+#define NEED_MODULE() do {						\
+		if (!pu_have_module())					\
+			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
+	} while (0)
+
+/* Object status must equal what waitpid() reports for the same child. */
+static void check_exit(struct __test_metadata *_metadata, int obj, pid_t pid,
+		       int wstatus, uint64_t after, uint64_t before)
+{
+	struct mailslot_proc_exit ex;
+
+	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	EXPECT_EQ((__u32)pid, ex.pid);
+	EXPECT_EQ(wstatus, ex.status);
+	EXPECT_LE(after, ex.exit_time_ns);
+	EXPECT_GE(before, ex.exit_time_ns);
+	EXPECT_EQ(0ULL, ex.reserved[0]);
+	EXPECT_EQ(0ULL, ex.reserved[1]);
+	EXPECT_NE(NULL, memchr(ex.comm, '\0', sizeof(ex.comm)));
+}
+
+TEST(parent_waits_for_child)
+{
+	struct mailslot_proc_exit ex;
+	int p[2], obj, wstatus;
+	uint64_t t0, t1;
+	pid_t pid;
+
+	NEED_MODULE();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "ms-exit-42");
+		pu_sleep_ms(300);
+		_exit(42);
+	}
+	(void)p;
+	obj = pu_open(pid, 0);
+	ASSERT_LE(0, obj) TH_LOG("PROC_OPEN: %s", strerror(-obj));
+	EXPECT_EQ(0, pu_signaled(obj));
+	t0 = pu_now();
+	/* read(2) blocks until the exit */
+	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	t1 = pu_now();
+	EXPECT_LE(150 * PU_MS, t1 - t0) TH_LOG("read returned after %llu ns",
+					       (unsigned long long)(t1 - t0));
+	EXPECT_TRUE(WIFEXITED(ex.status));
+	EXPECT_EQ(42, WEXITSTATUS(ex.status));
+	EXPECT_STREQ("ms-exit-42", ex.comm);
+	EXPECT_EQ((__u32)pid, ex.pid);
+	EXPECT_LE(t0, ex.exit_time_ns);
+	EXPECT_GE(t1, ex.exit_time_ns);
+	EXPECT_EQ(1, pu_signaled(obj));
+	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
+	EXPECT_EQ(wstatus, ex.status);
+	/* and after the reap: the same answer, again and again */
+	check_exit(_metadata, obj, pid, wstatus, ex.exit_time_ns,
+		   ex.exit_time_ns);
+	check_exit(_metadata, obj, pid, wstatus, ex.exit_time_ns,
+		   ex.exit_time_ns);
+	close(obj);
+}
+
+TEST(wait_ioctl_single)
+{
+	int p[2], obj, wstatus;
+	uint64_t t0;
+	pid_t pid;
+
+	NEED_MODULE();
+	pid = pu_spawn(3, p);
+	ASSERT_LE(0, pid);
+	obj = pu_open(pid, 0);
+	ASSERT_LE(0, obj);
+	EXPECT_EQ(-ETIMEDOUT, pu_wait(&obj, 1, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, pu_wait(&obj, 1, 0, 50 * PU_MS));
+	t0 = pu_now();
+	pu_release(p);
+	EXPECT_EQ(0, pu_wait(&obj, 1, 0, MAILSLOT_TIMEOUT_INFINITE));
+	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
+	check_exit(_metadata, obj, pid, wstatus, t0, pu_now());
+	EXPECT_EQ(3, WEXITSTATUS(wstatus));
+	close(obj);
+}
+
+/*
+ * A sibling, not the parent, waits and reads the exit code, also after the
+ * parent has reaped the process.
+ */
+TEST(sibling_reads_exit_code)
+{
+	int target_p[2], go[2], ready[2], reaped, wstatus;
+	pid_t target, sib;
+	char c;
+
+	NEED_MODULE();
+	target = pu_spawn(77, target_p);
+	ASSERT_LE(0, target);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
+	sib = fork();
+	ASSERT_LE(0, sib);
+	if (sib == 0) {
+		struct mailslot_proc_exit ex;
+		int obj, r;
+
+		close(go[1]);
+		close(ready[0]);
+		obj = pu_open(target, 0);
+		if (obj < 0)
+			_exit(10);
+		if (pu_signaled(obj) != 0)
+			_exit(11);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(12);
+		r = pu_wait(&obj, 1, 0, MAILSLOT_TIMEOUT_INFINITE);
+		if (r != 0)
+			_exit(13);
+		/* the parent reaps the target before telling us to read */
+		if (read(go[0], &c, 1) != 1)
+			_exit(14);
+		if (pu_read(obj, &ex) != sizeof(ex))
+			_exit(15);
+		if (ex.pid != (__u32)target || !WIFEXITED(ex.status))
+			_exit(16);
+		_exit(WEXITSTATUS(ex.status) == 77 ? 0 : 17);
+	}
+	close(go[0]);
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	pu_release(target_p);
+	ASSERT_EQ(target, waitpid(target, &wstatus, 0));
+	EXPECT_EQ(77, WEXITSTATUS(wstatus));
+	/* the number is gone now: a new open fails */
+	reaped = pu_open(target, 0);
+	EXPECT_EQ(-ESRCH, reaped);
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(sib, waitpid(sib, &wstatus, 0));
+	EXPECT_TRUE(WIFEXITED(wstatus));
+	EXPECT_EQ(0, WEXITSTATUS(wstatus));
+	close(go[1]);
+	close(ready[0]);
+}
+
+static void run_signal_case(struct __test_metadata *_metadata, int sig,
+			    int core)
+{
+	int obj, wstatus, r;
+	uint64_t t0;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (core) {
+			struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+			if (chdir("/tmp") || setrlimit(RLIMIT_CORE, &rl))
+				_exit(99);
+			prctl(PR_SET_DUMPABLE, 1);
+		}
+		for (;;)
+			pause();
+	}
+	obj = pu_open(pid, 0);
+	ASSERT_LE(0, obj);
+	EXPECT_EQ(0, pu_signaled(obj));
+	t0 = pu_now();
+	ASSERT_EQ(0, kill(pid, sig));
+	r = pu_wait(&obj, 1, 0, 10 * PU_SEC);
+	EXPECT_EQ(0, r);
+	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
+	check_exit(_metadata, obj, pid, wstatus, t0, pu_now());
+	EXPECT_TRUE(WIFSIGNALED(wstatus));
+	EXPECT_EQ(sig, WTERMSIG(wstatus));
+	if (core && !WCOREDUMP(wstatus))
+		TH_LOG("no core dumped (core_pattern?): flag not checked");
+	close(obj);
+}
+
+TEST(killed_by_signal)
+{
+	NEED_MODULE();
+	run_signal_case(_metadata, SIGKILL, 0);
+	run_signal_case(_metadata, SIGTERM, 0);
+}
+
+TEST(core_dump_flag)
+{
+	char pattern[256] = "";
+	int fd;
+
+	NEED_MODULE();
+	/* Core files into /tmp; restore the pattern afterwards. */
+	fd = open("/proc/sys/kernel/core_pattern", O_RDWR);
+	if (fd >= 0) {
+		ssize_t n = read(fd, pattern, sizeof(pattern) - 1);
+
+		pattern[n > 0 ? n : 0] = '\0';
+		if (pwrite(fd, "/tmp/core.%p", 12, 0) != 12)
+			TH_LOG("core_pattern not writable");
+	}
+	run_signal_case(_metadata, SIGQUIT, 1);
+	if (fd >= 0) {
+		if (pattern[0] && pwrite(fd, pattern, strlen(pattern), 0) < 0)
+			TH_LOG("core_pattern not restored");
+		close(fd);
+	}
+}
+
+TEST(nonblock_cloexec_poll_epoll)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	struct mailslot_proc_exit ex;
+	int p[2], obj, blk, ep, wstatus;
+	struct pollfd pfd;
+	pid_t pid;
+
+	NEED_MODULE();
+	pid = pu_spawn(5, p);
+	ASSERT_LE(0, pid);
+	obj = pu_open(pid, MAILSLOT_PROC_NONBLOCK);
+	ASSERT_LE(0, obj);
+	blk = pu_open(pid, 0);
+	ASSERT_LE(0, blk);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(obj, F_GETFD) & FD_CLOEXEC);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(blk, F_GETFD) & FD_CLOEXEC);
+	EXPECT_EQ(O_NONBLOCK, fcntl(obj, F_GETFL) & O_NONBLOCK);
+	EXPECT_EQ(0, fcntl(blk, F_GETFL) & O_NONBLOCK);
+	EXPECT_EQ(O_RDONLY, fcntl(obj, F_GETFL) & O_ACCMODE);
+	EXPECT_EQ(-EAGAIN, pu_read(obj, &ex));
+	EXPECT_EQ(-1, write(obj, &ex, sizeof(ex)));
+	EXPECT_EQ(-1, lseek(obj, 0, SEEK_SET));
+	EXPECT_EQ(ESPIPE, errno);
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ev.data.fd = obj;
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, obj, &ev));
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	pfd.fd = blk;
+	pfd.events = POLLIN;
+	EXPECT_EQ(0, poll(&pfd, 1, 50));
+
+	pu_release(p);
+	ASSERT_EQ(1, epoll_wait(ep, &out, 1, 10000));
+	EXPECT_EQ(obj, out.data.fd);
+	EXPECT_EQ((uint32_t)EPOLLIN, out.events & (EPOLLIN | EPOLLERR | EPOLLHUP));
+	ASSERT_EQ(1, poll(&pfd, 1, 10000));
+	EXPECT_EQ(POLLIN, pfd.revents);
+	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
+	check_exit(_metadata, obj, pid, wstatus, 0, pu_now());
+	check_exit(_metadata, blk, pid, wstatus, 0, pu_now());
+	/* still level-triggered readable */
+	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 0));
+	close(ep);
+	close(obj);
+	close(blk);
+}
+
+TEST(short_and_long_buffers)
+{
+	struct mailslot_proc_exit ex;
+	char big[4096];
+	int p[2], obj;
+	pid_t pid;
+
+	NEED_MODULE();
+	pid = pu_spawn(0, p);
+	ASSERT_LE(0, pid);
+	obj = pu_open(pid, 0);
+	ASSERT_LE(0, obj);
+	/* too small fails at once, even before the exit */
+	EXPECT_EQ(-1, read(obj, &ex, sizeof(ex) - 1));
+	EXPECT_EQ(EINVAL, errno);
+	pu_release(p);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	EXPECT_EQ(PU_EXSZ, read(obj, big, sizeof(big)));
+	EXPECT_EQ(-1, read(obj, &ex, 0));
+	EXPECT_EQ(EINVAL, errno);
+	close(obj);
+}
+
+/*
+ * The object outlives its process by far: hundreds of processes come and
+ * go, and it still tells the same story.
+ */
+TEST(outlives_process)
+{
+	struct mailslot_proc_exit first, ex;
+	int p[2], obj, i;
+	pid_t pid, other;
+
+	NEED_MODULE();
+	pid = pu_spawn(66, p);
+	ASSERT_LE(0, pid);
+	obj = pu_open(pid, 0);
+	ASSERT_LE(0, obj);
+	pu_release(p);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	ASSERT_EQ(PU_EXSZ, pu_read(obj, &first));
+	for (i = 0; i < 500; i++) {
+		other = fork();
+		ASSERT_LE(0, other);
+		if (other == 0)
+			_exit(i & 0x7f);
+		ASSERT_EQ(other, waitpid(other, NULL, 0));
+	}
+	pu_sleep_ms(500);
+	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	EXPECT_EQ(0, memcmp(&first, &ex, sizeof(ex)));
+	EXPECT_EQ(66, WEXITSTATUS(ex.status));
+	EXPECT_EQ((__u32)pid, ex.pid);
+	close(obj);
+}
+
+TEST_HARNESS_MAIN

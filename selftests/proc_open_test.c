@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process objects: opening them (issue 5 items 1 and 2: errors, permission
+ * with dropped privileges, zombies, identity across pid reuse).
+ */
+#include <pthread.h>
+#include <sys/syscall.h>
+
+#include "proc_util.h"
+#include "kselftest_harness.h"
+
+#define NEED_MODULE() do {						\
+		if (!pu_have_module())					\
+			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
+	} while (0)
+
+TEST(bad_arguments)
+{
+	struct mailslot_proc_open po;
+	int ctl;
+
+	NEED_MODULE();
+	ctl = pu_control();
+	ASSERT_LE(0, ctl);
+	EXPECT_EQ(-1, ioctl(ctl, MAILSLOT_IOC_PROC_OPEN, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	memset(&po, 0, sizeof(po));
+	po.pid = getpid();
+	po.flags = 2;
+	EXPECT_EQ(-1, ioctl(ctl, MAILSLOT_IOC_PROC_OPEN, &po));
+	EXPECT_EQ(EINVAL, errno);
+	po.flags = 0;
+	po.reserved = 1ULL << 63;
+	EXPECT_EQ(-1, ioctl(ctl, MAILSLOT_IOC_PROC_OPEN, &po));
+	EXPECT_EQ(EINVAL, errno);
+	close(ctl);
+
+	EXPECT_EQ(-ESRCH, pu_open(0, 0));
+	EXPECT_EQ(-ESRCH, pu_open(-1, 0));
+	EXPECT_EQ(-ESRCH, pu_open(0x7fffffff, 0));
+}
+
+static void *tid_thread(void *arg)
+{
+	*(volatile pid_t *)arg = syscall(SYS_gettid);
+	pause();
+	return NULL;
+}
+
+TEST(thread_id_is_einval)
+{
+	volatile pid_t tid = 0;
+	pthread_t th;
+	int obj;
+
+	NEED_MODULE();
+	ASSERT_EQ(0, pthread_create(&th, NULL, tid_thread, (void *)&tid));
+	while (!tid)
+		pu_sleep_ms(1);
+	EXPECT_EQ(-EINVAL, pu_open(tid, 0));
+	/* the leader's id is fine: ourselves (never signaled while we run) */
+	obj = pu_open(getpid(), 0);
+	ASSERT_LE(0, obj);
+	EXPECT_EQ(0, pu_signaled(obj));
+	close(obj);
+	pthread_cancel(th);
+	pthread_join(th, NULL);
+}
+
+TEST(reaped_is_esrch)
+{
+	pid_t pid = fork();
+
+	NEED_MODULE();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(0);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	EXPECT_EQ(-ESRCH, pu_open(pid, 0));
+}
+
+/* A zombie (exited, not yet reaped) gives an object signaled from birth. */
+TEST(zombie_signaled_from_birth)
+{
+	struct mailslot_proc_exit ex;
+	int obj, wstatus;
+	pid_t pid;
+
+	NEED_MODULE();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(23);
+	ASSERT_EQ(0, pu_wait_zombie(pid));
+	obj = pu_open(pid, MAILSLOT_PROC_NONBLOCK);
+	ASSERT_LE(0, obj);
+	EXPECT_EQ(1, pu_signaled(obj));
+	EXPECT_EQ(0, pu_wait(&obj, 1, 0, 0));
+	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	EXPECT_EQ((__u32)pid, ex.pid);
+	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
+	EXPECT_EQ(wstatus, ex.status);
+	EXPECT_EQ(23, WEXITSTATUS(ex.status));
+	close(obj);
+}
+
+/*
+ * Identity: after the reap, the object still reports the old process; a
+ * new process given the same number (forced through ns_last_pid when we
+ * may write it) is a different object.
+ */
+TEST(pid_reuse_keeps_identity)
+{
+	struct mailslot_proc_exit ex;
+	int p[2], q[2], old, young, fd, wstatus;
+	pid_t pid, again;
+	char buf[32];
+
+	NEED_MODULE();
+	pid = pu_spawn(31, p);
+	ASSERT_LE(0, pid);
+	old = pu_open(pid, 0);
+	ASSERT_LE(0, old);
+	pu_release(p);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	EXPECT_EQ(-ESRCH, pu_open(pid, 0));
+
+	fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
+	if (fd < 0)
+		SKIP(goto out, "ns_last_pid: %s", strerror(errno));
+	snprintf(buf, sizeof(buf), "%d", pid - 1);
+	if (write(fd, buf, strlen(buf)) < 0) {
+		close(fd);
+		SKIP(goto out, "ns_last_pid write: %s", strerror(errno));
+	}
+	close(fd);
+	again = pu_spawn(32, q);
+	ASSERT_LE(0, again);
+	if (again != pid) {
+		pu_release(q);
+		waitpid(again, NULL, 0);
+		SKIP(goto out, "pid %d not reused (got %d)", pid, again);
+	}
+	TH_LOG("pid %d reused", pid);
+	young = pu_open(again, 0);
+	ASSERT_LE(0, young);
+	/* the old object is still signaled with the old status */
+	EXPECT_EQ(1, pu_signaled(old));
+	EXPECT_EQ(0, pu_signaled(young));
+	ASSERT_EQ(PU_EXSZ, pu_read(old, &ex));
+	EXPECT_EQ(31, WEXITSTATUS(ex.status));
+	pu_release(q);
+	ASSERT_EQ(again, waitpid(again, &wstatus, 0));
+	ASSERT_EQ(PU_EXSZ, pu_read(young, &ex));
+	EXPECT_EQ(32, WEXITSTATUS(ex.status));
+	EXPECT_EQ((__u32)again, ex.pid);
+	ASSERT_EQ(PU_EXSZ, pu_read(old, &ex));
+	EXPECT_EQ(31, WEXITSTATUS(ex.status));
+	close(young);
+out:
+	close(old);
+}
+
+/* Run @fn in a child that dropped to @r/@e/@s; returns its exit code. */
+static int as_user(uid_t r, uid_t e, uid_t s, int (*fn)(void *), void *arg)
+{
+	int wstatus;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (pu_drop(r, e, s))
+			_exit(100);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &wstatus, 0) != pid || !WIFEXITED(wstatus))
+		return -1;
+	return WEXITSTATUS(wstatus);
+}
+
+/* 0 when opening *(pid_t *)arg gives errno *(arg + 1) (0 = success). */
+static int try_open(void *arg)
+{
+	const int *a = arg;
+	int r = pu_open(a[0], 0);
+
+	if (r >= 0)
+		return a[1] == 0 ? 0 : 1;
+	return -r == a[1] ? 0 : 2;
+}
+
+/* As uid 1000: its own child opens; an own grandchild too. */
+static int own_processes(void *arg)
+{
+	int p[2], obj, ok;
+	pid_t pid;
+
+	(void)arg;
+	obj = pu_open(getpid(), 0);
+	if (obj < 0)
+		return 3;
+	close(obj);
+	pid = pu_spawn(4, p);
+	if (pid < 0)
+		return 4;
+	obj = pu_open(pid, 0);
+	pu_release(p);
+	waitpid(pid, NULL, 0);
+	if (obj < 0)
+		return 5;
+	ok = pu_wait(&obj, 1, 0, 10 * PU_SEC) == 0;
+	close(obj);
+	return ok ? 0 : 6;
+}
+
+/* A child that sleeps as @r/@e/@s, returned once it has dropped. */
+static pid_t spawn_as(uid_t r, uid_t e, uid_t s)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		if (pu_drop(r, e, s))
+			_exit(100);
+		if (write(p[1], "d", 1) != 1)
+			_exit(101);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (pid > 0 && read(p[0], &c, 1) != 1) {
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(p[0]);
+	return pid;
+}
+
+TEST(permission)
+{
+	pid_t target;
+	int a[2];
+
+	NEED_MODULE();
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop privileges");
+
+	/* uid 1000 against root-owned processes: EPERM */
+	a[0] = getpid();
+	a[1] = EPERM;
+	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	a[0] = 1;
+	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	/* its own processes: allowed */
+	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, own_processes, NULL));
+
+	/* a target of uid 1001 whose saved uid is 1000 */
+	target = spawn_as(PU_UID + 1, PU_UID + 1, PU_UID);
+	ASSERT_LT(0, target);
+	a[0] = target;
+	a[1] = 0;	/* caller's uid == target's saved uid */
+	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	a[1] = 0;	/* caller's euid == target's real uid */
+	EXPECT_EQ(0, as_user(PU_UID + 2, PU_UID + 1, PU_UID + 2, try_open, a));
+	a[1] = 0;	/* caller's real uid == target's real uid */
+	EXPECT_EQ(0, as_user(PU_UID + 1, PU_UID + 2, PU_UID + 2, try_open, a));
+	a[1] = EPERM;	/* nothing in common */
+	EXPECT_EQ(0, as_user(PU_UID + 2, PU_UID + 2, PU_UID + 2, try_open, a));
+	/* the caller's saved uid does not count */
+	EXPECT_EQ(0, as_user(PU_UID + 2, PU_UID + 2, PU_UID + 1, try_open, a));
+	/* root (CAP_KILL) may open anything */
+	a[1] = 0;
+	EXPECT_EQ(0, try_open(a));
+	kill(target, SIGKILL);
+	waitpid(target, NULL, 0);
+
+	/* a uid-1000 process: open to root and to another uid-1000 one */
+	target = spawn_as(PU_UID, PU_UID, PU_UID);
+	ASSERT_LT(0, target);
+	a[0] = target;
+	EXPECT_EQ(0, try_open(a));
+	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	a[1] = EPERM;
+	EXPECT_EQ(0, as_user(PU_UID + 5, PU_UID + 5, PU_UID + 5, try_open, a));
+	kill(target, SIGKILL);
+	waitpid(target, NULL, 0);
+}
+
+TEST_HARNESS_MAIN
