@@ -313,7 +313,7 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 		if (ret)
 			return ret;
 		if (mutex_lock_interruptible(&r->read_mutex))
-			return -ERESTARTSYS;
+			return deadline ? -EINTR : -ERESTARTSYS;
 		spin_lock(&slot->lock);
 		msg = r->next;
 		if (msg)
