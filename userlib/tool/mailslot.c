@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libmailslot.h"
@@ -645,6 +646,8 @@ static int cmd_wait(int argc, char **argv)
 	int fds[MAILSLOT_WAIT_MAX];
 	pid_t pids[MAILSLOT_WAIT_MAX];
 	int timeout = MAILSLOT_FOREVER, all = 0, n = 0, c, i, r;
+	long long deadline_ms = 0;
+	struct timespec start;
 	char status[64];
 
 	while ((c = GETOPT(argc, argv, "h", lo, wait_help)) != -1) {
@@ -672,11 +675,25 @@ static int cmd_wait(int argc, char **argv)
 			fail_control(argv[i], r);
 		fds[n++] = r;
 	}
-	do {
+	if (timeout != MAILSLOT_FOREVER) {
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		deadline_ms = start.tv_sec * 1000LL + start.tv_nsec / 1000000 + timeout;
+	}
+	for (;;) {
 		r = mailslot_wait_many(fds, (unsigned int)n, all ? MAILSLOT_WAIT_ALL : 0,
 				       timeout);
-		/* A signal: a relative timeout restarts; fine for a shell tool. */
-	} while (r == -EINTR);
+		if (r != -EINTR)
+			break;
+		/* Interrupted (e.g. SIGCONT after a stop): wait for what is left. */
+		if (timeout != MAILSLOT_FOREVER) {
+			struct timespec now;
+			long long left;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left = deadline_ms - (now.tv_sec * 1000LL + now.tv_nsec / 1000000);
+			timeout = left > 0 ? (int)left : 0;
+		}
+	}
 	if (r < 0 && r != -ETIMEDOUT)
 		fail(argv[optind], "wait: %s", reason(r));
 	for (i = 0; i < n; i++) {
