@@ -595,6 +595,45 @@ TEST(overflow_fail_and_drop)
 	close(s);
 }
 
+TEST(permissions_and_credentials)
+{
+	struct mailslot_attr attr = MAILSLOT_ATTR_INIT;
+	struct mailslot_msg_info mi;
+	char name[64], buf[16];
+	int s, st;
+	pid_t pid;
+
+	NEED_MODULE();
+	if (geteuid() != 0)
+		SKIP(return, "needs root to become uid 1000");
+	slot_name(name, sizeof(name), "perm");
+	attr.mode = 0622;	/* others may send, not listen */
+	s = mailslot_create(name, &attr);
+	ASSERT_LE(0, s);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int w;
+
+		if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+			_exit(10);
+		if (mailslot_open(name, O_RDONLY) != -EACCES)
+			_exit(11);
+		w = mailslot_open(name, O_WRONLY);
+		if (w < 0)
+			_exit(12);
+		_exit(mailslot_send(w, "from 1000", 9) == 9 ? 0 : 13);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_EQ(0, WEXITSTATUS(st));
+	/* The kernel, not the sender, says who sent it. */
+	ASSERT_EQ(9, mailslot_recv(s, buf, sizeof(buf), &mi, 1000));
+	EXPECT_EQ(1000u, mi.uid);
+	EXPECT_EQ(1000u, mi.gid);
+	EXPECT_EQ((__u32)pid, mi.pid);
+	close(s);
+}
+
 /* ------------------------------------------------- process objects */
 
 TEST(proc_open_wait_status)
