@@ -214,4 +214,98 @@ TEST_F(trace, create_destroy)
 	free(text);
 }
 
+TEST_F(trace, drop)
+{
+	const char *name = slot_name("trace");
+	char want_name[300], *text;
+	int srv, w;
+
+	if (SKIPPED_IN_SETUP(self))
+		return;
+
+	ASSERT_EQ(0, event_enable(self->inst, "mailslot_drop", 1));
+	/* one message per reader, the oldest dropped when full */
+	srv = slot_create_lim(name, 0, 1, 0, MAILSLOT_OVERFLOW_DROP, 0);
+	ASSERT_LE(0, srv) TH_LOG("create: %s", strerror(-srv));
+	w = slot_open(name, O_WRONLY);
+	ASSERT_LE(0, w) TH_LOG("open: %s", strerror(errno));
+	ASSERT_EQ(3, write(w, "one", 3));
+	ASSERT_EQ(3, write(w, "two", 3));
+	close(w);
+	close(srv);
+
+	text = trace_read(self->inst);
+	ASSERT_NE(NULL, text);
+	snprintf(want_name, sizeof(want_name), "name=%s seq=1 size=3 drops=1",
+		 name);
+	EXPECT_TRUE(trace_has(text, "mailslot_drop", want_name, NULL))
+		TH_LOG("no mailslot_drop \"%s\" in:\n%s", want_name, text);
+	free(text);
+}
+
+TEST_F(trace, proc_signal_and_wait)
+{
+	struct mailslot_proc_open po;
+	struct mailslot_wait mw;
+	char want[64], *text;
+	int ctl, obj, go[2];
+	__s32 fds[1];
+	pid_t pid;
+
+	if (SKIPPED_IN_SETUP(self))
+		return;
+
+	ASSERT_EQ(0, event_enable(self->inst, "mailslot_proc_signal", 1));
+	ASSERT_EQ(0, event_enable(self->inst, "mailslot_wait_begin", 1));
+	ASSERT_EQ(0, event_enable(self->inst, "mailslot_wait_end", 1));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char c;
+
+		close(go[1]);
+		_exit(read(go[0], &c, 1) == 1 ? 3 : 4);
+	}
+	close(go[0]);
+
+	ctl = slot_control();
+	ASSERT_LE(0, ctl);
+	memset(&po, 0, sizeof(po));
+	po.pid = pid;
+	obj = ioctl(ctl, MAILSLOT_IOC_PROC_OPEN, &po);
+	if (obj < 0 && errno == EOPNOTSUPP) {
+		close(go[1]);
+		waitpid(pid, NULL, 0);
+		close(ctl);
+		SKIP(return, "process objects not implemented by this module");
+	}
+	ASSERT_LE(0, obj) TH_LOG("proc open: %s", strerror(errno));
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	close(go[1]);
+
+	fds[0] = obj;
+	memset(&mw, 0, sizeof(mw));
+	mw.timeout_ns = 10ULL * 1000000000ULL;
+	mw.fds = (uintptr_t)fds;
+	mw.count = 1;
+	EXPECT_EQ(0, ioctl(ctl, MAILSLOT_IOC_WAIT, &mw)) TH_LOG("wait: %s",
+							     strerror(errno));
+	EXPECT_EQ(pid, waitpid(pid, NULL, 0));
+	close(obj);
+	close(ctl);
+
+	text = trace_read(self->inst);
+	ASSERT_NE(NULL, text);
+	snprintf(want, sizeof(want), "pid=%d status=0x300", pid);
+	EXPECT_TRUE(trace_has(text, "mailslot_proc_signal", want, NULL))
+		TH_LOG("no mailslot_proc_signal \"%s\" in:\n%s", want, text);
+	EXPECT_TRUE(trace_has(text, "mailslot_wait_begin", "count=1 ",
+			      "timeout_ns=10000000000"))
+		TH_LOG("no mailslot_wait_begin in:\n%s", text);
+	EXPECT_TRUE(trace_has(text, "mailslot_wait_end", "ret=0 index=0", NULL))
+		TH_LOG("no mailslot_wait_end in:\n%s", text);
+	free(text);
+}
+
 TEST_HARNESS_MAIN
