@@ -209,8 +209,13 @@ MS_EXPORT int mailslot_recv_batch(int fd, void *buf, size_t len,
 	rb.size = len;
 	rb.max_msgs = max_msgs;
 	r = ioctl(fd, MAILSLOT_IOC_RECV_BATCH, &rb);
-	if (r < 0)
-		return -errno;
+	if (r < 0) {
+		r = -errno;
+		/* The module reports the size the first record needs. */
+		if (r == -EMSGSIZE && bytes)
+			*bytes = (size_t)rb.bytes;
+		return r;
+	}
 	if (r == 0)
 		return -EPIPE;	/* end of file: the server has closed */
 	if (bytes)
