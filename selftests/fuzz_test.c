@@ -57,6 +57,7 @@ static const char *const names[NNAMES] = {
 
 static atomic_int fds[NFDS];
 static atomic_int stop;
+static atomic_int go;	/* every thread exists: OP_SIGNAL may pick any */
 static atomic_long nops;
 static atomic_long bad;
 static atomic_int children;
@@ -64,6 +65,7 @@ static char bad_msg[256];
 static char *unmapped;
 static unsigned long seed;
 static pthread_t threads[MAX_THREADS];
+static pid_t tids[MAX_THREADS];
 static int nthreads;
 
 enum op {
@@ -80,6 +82,7 @@ static const char *const op_names[OP_COUNT] = {
 	"signal",
 };
 static atomic_long op_count[OP_COUNT];
+static atomic_long op_ok[OP_COUNT];	/* of which returned >= 0 */
 
 struct rng {
 	uint64_t s;
@@ -114,14 +117,17 @@ static uint64_t interesting(struct rng *r)
 	return v[below(r, sizeof(v) / sizeof(v[0]))];
 }
 
-/* A random pointer: mostly good, sometimes NULL, unmapped or kernel. */
-static void *some_ptr(struct rng *r, void *good)
+/*
+ * A random pointer: mostly @good, sometimes NULL, unmapped or kernel, or
+ * up to @slack bytes past @good (misaligned; the buffer has that slack).
+ */
+static void *some_ptr(struct rng *r, void *good, size_t slack)
 {
 	switch (below(r, 12)) {
 	case 0: return NULL;
 	case 1: return unmapped;
 	case 2: return (void *)0xffffffff81000000UL;
-	case 3: return (char *)good + below(r, 64);
+	case 3: return (char *)good + below(r, slack + 1);
 	default: return good;
 	}
 }
@@ -131,7 +137,7 @@ static int pick_fd(struct rng *r)
 	int fd = atomic_load(&fds[below(r, NFDS)]);
 
 	if (fd < 0 && below(r, 4) == 0)
-		fd = below(r, 3) ? (int)below(r, 1024) : -1;
+		fd = below(r, 3) ? 3 + (int)below(r, 1021) : -1;	/* never 0-2 */
 	return fd;
 }
 
@@ -174,7 +180,7 @@ static void fill_create(struct rng *r, struct mailslot_create *c)
 	if (below(r, 20) == 0)
 		c->reserved[below(r, 2)] = interesting(r);
 	if (below(r, 20) == 0)
-		c->name = U64(some_ptr(r, (void *)names[0]));
+		c->name = U64(some_ptr(r, (void *)names[0], 0));
 }
 
 static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_child)
@@ -240,30 +246,30 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 		n = below(r, 4) ? below(r, 1024) : below(r, bufsize);
 		if (below(r, 30) == 0)
 			n = interesting(r);
-		ret = write(fd, some_ptr(r, buf), n);
+		ret = write(fd, some_ptr(r, buf, 64), n);
 		check_ret(ret, errno, n, "write");
 		break;
 	case OP_READ:
 		n = below(r, 2) ? bufsize : below(r, bufsize);
-		ret = read(fd, some_ptr(r, buf), n);
+		ret = read(fd, some_ptr(r, buf, 64), n);
 		check_ret(ret, errno, n, "read");
 		break;
 	case OP_RECV: {
 		struct mailslot_recv rv = { 0 };
 
-		rv.buf = U64(some_ptr(r, buf));
+		rv.buf = U64(some_ptr(r, buf, 64));
 		rv.size = below(r, 2) ? bufsize : below(r, bufsize);
 		rv.flags = below(r, 20) ? 0 : (uint32_t)interesting(r);
-		ret = ioctl(fd, MAILSLOT_IOC_RECV, below(r, 20) ? (void *)&rv : some_ptr(r, &rv));
+		ret = ioctl(fd, MAILSLOT_IOC_RECV, below(r, 20) ? (void *)&rv : some_ptr(r, &rv, 0));
 		check_ret(ret, errno, rv.size, "RECV");
 		break;
 	}
 	case OP_BATCH: {
 		struct mailslot_recv_batch b = { 0 };
 
-		b.buf = U64(some_ptr(r, buf));
+		b.buf = U64(some_ptr(r, buf, 64));
 		b.size = below(r, 8) ? below(r, bufsize) : interesting(r);
-		if (b.buf == U64(buf) && b.size > bufsize)
+		if (b.buf >= U64(buf) && b.buf <= U64(buf) + 64 && b.size > bufsize)
 			b.size = bufsize;
 		b.max_msgs = below(r, 8) ? below(r, 70) : (uint32_t)interesting(r);
 		b.flags = below(r, 20) ? 0 : (uint32_t)interesting(r);
@@ -276,27 +282,27 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 	case OP_INFO: {
 		struct mailslot_info info;
 
-		ret = ioctl(fd, MAILSLOT_IOC_GET_INFO, some_ptr(r, &info));
+		ret = ioctl(fd, MAILSLOT_IOC_GET_INFO, some_ptr(r, &info, 0));
 		check_ret(ret, errno, 0, "GET_INFO");
 		break;
 	}
 	case OP_TIMEOUT: {
 		__u64 t = below(r, 4) ? below(r, 20000000) : 0;
 
-		ret = ioctl(fd, MAILSLOT_IOC_SET_TIMEOUT, some_ptr(r, &t));
+		ret = ioctl(fd, MAILSLOT_IOC_SET_TIMEOUT, some_ptr(r, &t, 0));
 		check_ret(ret, errno, 0, "SET_TIMEOUT");
 		break;
 	}
 	case OP_FIONREAD: {
 		int v;
 
-		ret = ioctl(fd, FIONREAD, some_ptr(r, &v));
+		ret = ioctl(fd, FIONREAD, some_ptr(r, &v, 0));
 		check_ret(ret, errno, 0, "FIONREAD");
 		break;
 	}
 	case OP_GARBAGE_IOCTL: {
 		unsigned long cmd;
-		uint64_t junk[16];
+		uint64_t *junk = (uint64_t *)buf;	/* room for any _IOC_SIZE */
 		unsigned int i;
 
 		for (i = 0; i < 16; i++)
@@ -308,7 +314,7 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 		/* never timeouts of forever or fds of others' WAITs: bounded */
 		if (_IOC_NR(cmd) == 0x02 || _IOC_NR(cmd) == 0x11)
 			cmd = _IO(MAILSLOT_IOC_MAGIC, 0x3f);
-		ret = ioctl(fd, cmd, some_ptr(r, junk));
+		ret = ioctl(fd, cmd, some_ptr(r, junk, 64));
 		check_ret(ret, errno, 0, "ioctl");
 		break;
 	}
@@ -349,7 +355,7 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 		w.count = below(r, 10) ? 1 + below(r, 8) : (uint32_t)interesting(r);
 		for (i = 0; i < MAILSLOT_WAIT_MAX + 1; i++)
 			wfds[i] = pick_fd(r);
-		w.fds = U64(below(r, 20) ? (void *)wfds : some_ptr(r, wfds));
+		w.fds = U64(below(r, 20) ? (void *)wfds : some_ptr(r, wfds, 0));
 		w.flags = below(r, 10) ? below(r, 2) : (uint32_t)interesting(r) & ~MAILSLOT_WAIT_ABSOLUTE;
 		w.timeout_ns = below(r, 3) ? below(r, 10000000) : 0;
 		if (below(r, 20) == 0)
@@ -379,8 +385,8 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 		/* only non-blocking fds are read: the object of a live process
 		 * would block forever otherwise */
 		if (fd >= 0 && (fcntl(fd, F_GETFL) & O_NONBLOCK)) {
-			n = below(r, 2) ? sizeof(ex) : below(r, sizeof(ex) + 8);
-			ret = read(fd, some_ptr(r, &ex), n);
+			n = below(r, 2) ? sizeof(ex) : below(r, sizeof(ex) + 1);
+			ret = read(fd, some_ptr(r, &ex, 0), n);
 			check_ret(ret, errno, n, "proc read");
 		}
 		break;
@@ -397,6 +403,9 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 			struct rng cr = { rnd(r) | 1 };
 			int i, k = below(&cr, 20);
 
+			/* it holds copies of every fd, servers included: a
+			 * blocked write of its own must not outlive the run */
+			alarm(2);
 			for (i = 0; i < k; i++)
 				do_op(&cr, ctl, buf, bufsize, 1);
 			_exit(below(&cr, 256));
@@ -415,6 +424,8 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 	case OP_COUNT:
 		break;
 	}
+	if (ret >= 0)
+		atomic_fetch_add(&op_ok[op], 1);
 	atomic_fetch_add(&nops, 1);
 }
 
@@ -434,10 +445,13 @@ static void *fuzz_thread(void *arg)
 	struct targ *t = arg;
 	struct rng r = { (seed + 0x9e3779b97f4a7c15ULL * (t->idx + 1)) | 1 };
 	size_t bufsize = 70000;
-	char *buf = malloc(bufsize);
+	char *buf = malloc(bufsize + 64);	/* slack for some_ptr() */
 	int ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
 
-	memset(buf, 'f', bufsize);
+	tids[t->idx] = syscall(SYS_gettid);
+	memset(buf, 'f', bufsize + 64);
+	while (!atomic_load(&go))
+		usleep(1000);
 	while (!atomic_load(&stop) && atomic_load(&nops) < t->max_ops) {
 		do_op(&r, ctl, buf, bufsize, 0);
 		if (t->idx == 0 && below(&r, 16) == 0)
@@ -479,6 +493,7 @@ TEST_F_TIMEOUT(fuzz, random_operations, 3600)
 	long seconds = env_long("FUZZ_SECONDS", 3);
 	long max_ops = env_long("FUZZ_OPS", 1000000);
 	struct targ targs[MAX_THREADS];
+	int joined[MAX_THREADS] = { 0 };
 	struct timespec t0, t1;
 	int i, n, left;
 	unsigned int k;
@@ -495,9 +510,9 @@ TEST_F_TIMEOUT(fuzz, random_operations, 3600)
 	       seed, nthreads, seconds, max_ops);
 	fflush(stdout);
 
+	/* PROT_NONE, kept: an unmapped hole would be reused by thread stacks */
 	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, unmapped);
-	ASSERT_EQ(0, munmap(unmapped, 4096));
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < NFDS; i++)
@@ -509,6 +524,7 @@ TEST_F_TIMEOUT(fuzz, random_operations, 3600)
 		targs[i].max_ops = max_ops;
 		ASSERT_EQ(0, pthread_create(&threads[i], NULL, fuzz_thread, &targs[i]));
 	}
+	atomic_store(&go, 1);
 	do {
 		usleep(100000);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -516,33 +532,59 @@ TEST_F_TIMEOUT(fuzz, random_operations, 3600)
 	atomic_store(&stop, 1);
 	/* wake anything blocked: every wait must be interruptible */
 	for (left = 0; left < 100; left++) {
-		for (i = 0; i < nthreads; i++)
+		for (i = 0, n = 0; i < nthreads; i++) {
+			if (joined[i])
+				continue;
 			pthread_kill(threads[i], SIGUSR1);
-		usleep(100000);
-		for (i = 0, n = 0; i < nthreads; i++)
-			n += pthread_tryjoin_np(threads[i], NULL) == 0 ? 0 : 1;
+			usleep(1000);
+			if (pthread_tryjoin_np(threads[i], NULL) == 0)
+				joined[i] = 1;
+			else
+				n++;
+		}
 		if (!n)
 			break;
+		usleep(100000);
 	}
-	for (i = 0; i < nthreads; i++)
-		pthread_kill(threads[i], SIGUSR1);
-	/* joined already, or still stuck: then the run fails (timeout) */
-	for (i = 0; i < nthreads; i++)
-		pthread_join(threads[i], NULL);
+	if (n) {
+		/* a call that no signal ends: show where, and fail */
+		for (i = 0; i < nthreads; i++) {
+			static const char *const files[] = { "syscall", "wchan", "stack" };
+			unsigned int f;
 
+			if (joined[i])
+				continue;
+			for (f = 0; f < 3; f++) {
+				char path[96], text[2048];
+				ssize_t len;
+				int pfd;
+
+				snprintf(path, sizeof(path), "/proc/self/task/%d/%s", tids[i], files[f]);
+				pfd = open(path, O_RDONLY);
+				len = pfd < 0 ? -1 : read(pfd, text, sizeof(text) - 1);
+				if (pfd >= 0)
+					close(pfd);
+				text[len > 0 ? len : 0] = 0;
+				printf("# fuzz: stuck thread %d %s: %s\n", tids[i], files[f], text);
+			}
+		}
+		fflush(stdout);
+		ASSERT_EQ(0, n) TH_LOG("%d threads still blocked 10 s after the end (seed %lu)", n, seed);
+	}
 	for (i = 0; i < NFDS; i++) {
 		int fd = atomic_exchange(&fds[i], -1);
 
 		if (fd >= 0)
 			close(fd);
 	}
-	while (waitpid(-1, NULL, 0) > 0)
+	while (waitpid(-1, NULL, 0) > 0)	/* children end by alarm(2) */
 		;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("# fuzz: %ld operations in %.1f s:", atomic_load(&nops),
+	printf("# fuzz: %ld operations (succeeded/tried) in %.1f s:", atomic_load(&nops),
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	for (k = 0; k < OP_COUNT; k++)
-		printf(" %s=%ld", op_names[k], atomic_load(&op_count[k]));
+		printf(" %s=%ld/%ld", op_names[k], atomic_load(&op_ok[k]),
+		       atomic_load(&op_count[k]));
 	printf("\n");
 	EXPECT_EQ(0, atomic_load(&bad)) TH_LOG("%s", bad_msg);
 
