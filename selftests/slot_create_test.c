@@ -157,7 +157,7 @@ TEST(names)
 	unsigned int i;
 	int fd;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		EXPECT_EQ(-EINVAL, slot_create(bad[i])) TH_LOG("bad name #%u", i);
 
 	/* 255 bytes are fine, 256 are not */

@@ -84,7 +84,7 @@ struct wr {
 	int fd;
 	int ret;
 	int err;
-	volatile int done;
+	int done;	/* __atomic */
 };
 
 static void *writer(void *arg)
@@ -93,7 +93,7 @@ static void *writer(void *arg)
 
 	a->ret = write(a->fd, "blocked", 7);
 	a->err = errno;
-	a->done = 1;
+	__atomic_store_n(&a->done, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
 
@@ -121,10 +121,10 @@ TEST(block_until_every_reader_has_room)
 	a.fd = w;
 	ASSERT_EQ(0, pthread_create(&t, NULL, writer, &a));
 	usleep(100000);
-	EXPECT_FALSE(a.done);
+	EXPECT_FALSE(__atomic_load_n(&a.done, __ATOMIC_SEQ_CST));
 	EXPECT_EQ(1, rd(srv, buf));
 	usleep(100000);
-	EXPECT_FALSE(a.done);		/* l is still full */
+	EXPECT_FALSE(__atomic_load_n(&a.done, __ATOMIC_SEQ_CST));		/* l is still full */
 	EXPECT_EQ(1, rd(l, buf));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(7, a.ret);
@@ -157,7 +157,7 @@ TEST(block_reader_closes)
 	a.fd = w;
 	ASSERT_EQ(0, pthread_create(&t, NULL, writer, &a));
 	usleep(100000);
-	EXPECT_FALSE(a.done);
+	EXPECT_FALSE(__atomic_load_n(&a.done, __ATOMIC_SEQ_CST));
 	close(l);
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(7, a.ret);

@@ -73,8 +73,8 @@ struct rdr {
 static void *reader(void *arg)
 {
 	struct rdr *r = arg;
-	uint32_t next[NW] = { 0 };
 	static __thread char buf[65536];
+	uint32_t next[NW] = { 0 };
 
 	while (r->got < (long)NW * PER_W) {
 		if (r->batch) {
@@ -223,7 +223,7 @@ struct drd {
 	int fd;
 	long got;
 	int err;
-	volatile int *stop;
+	int *stop;	/* __atomic */
 };
 
 static void *drop_reader(void *arg)
@@ -234,7 +234,7 @@ static void *drop_reader(void *arg)
 
 	for (;;) {
 		struct mailslot_recv rv = { .buf = (uintptr_t)buf, .size = sizeof(buf) };
-		int stopped = *r->stop;	/* before: writers are done */
+		int stopped = __atomic_load_n(r->stop, __ATOMIC_SEQ_CST);
 		int n = ioctl(r->fd, MAILSLOT_IOC_RECV, &rv);
 
 		if (n < 0) {
@@ -260,7 +260,7 @@ TEST(drop_accounting)
 	struct drd rd[3] = { 0 };
 	struct wrt wr[NWT] = { 0 };
 	pthread_t rt[3], wt[NWT];
-	volatile int stop = 0;
+	int stop = 0;
 	int srv, i;
 
 	srv = slot_create_lim(name, MAXSZ, 8, 0, MAILSLOT_OVERFLOW_DROP, 0);
@@ -285,7 +285,7 @@ TEST(drop_accounting)
 		EXPECT_EQ(0, wr[i].err);
 		close(wr[i].fd);
 	}
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
 	for (i = 0; i < 3; i++) {
 		struct mailslot_info info;
 

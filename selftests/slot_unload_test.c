@@ -15,7 +15,7 @@ static long refcnt(void)
 {
 	char buf[32];
 
-	if (read_file_str("/sys/module/mailslot/refcnt", buf, sizeof(buf)))
+	if (read_file_str("/sys/module/mailslot/" "refcnt", buf, sizeof(buf)))
 		return -1;
 	return atol(buf);
 }
