@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -634,6 +635,84 @@ TEST(permissions_and_credentials)
 	EXPECT_EQ(1000u, mi.uid);
 	EXPECT_EQ(1000u, mi.gid);
 	EXPECT_EQ((__u32)pid, mi.pid);
+	close(s);
+}
+
+/* Threads: each with its own listener on one shared slot, all at once. */
+#define THREADS 4
+#define PER_THREAD 200
+
+struct thread_arg {
+	const char *name;
+	int ready_fd;
+	int got;
+};
+
+static void *listener_thread(void *p)
+{
+	struct thread_arg *a = p;
+	char buf[32];
+	int fd = mailslot_open(a->name, O_RDONLY), i;
+
+	if (fd < 0)
+		return NULL;
+	if (write(a->ready_fd, "r", 1) != 1)
+		return NULL;
+	for (i = 0; i < THREADS * PER_THREAD; i++) {
+		if (mailslot_recv(fd, buf, sizeof(buf), NULL, 5000) < 0)
+			break;
+		a->got++;
+	}
+	close(fd);
+	return NULL;
+}
+
+static void *sender_thread(void *p)
+{
+	struct thread_arg *a = p;
+	int fd = mailslot_open(a->name, O_WRONLY), i;
+
+	for (i = 0; fd >= 0 && i < PER_THREAD; i++)
+		if (mailslot_send(fd, "x", 1) == 1)
+			a->got++;
+	close(fd);
+	return NULL;
+}
+
+TEST(threads)
+{
+	struct mailslot_attr attr = MAILSLOT_ATTR_INIT;
+	struct thread_arg la[THREADS], sa[THREADS];
+	pthread_t lt[THREADS], st[THREADS];
+	char name[64], c;
+	int s, i, p[2];
+
+	NEED_MODULE();
+	slot_name(name, sizeof(name), "threads");
+	attr.max_msgs = THREADS * PER_THREAD;
+	s = mailslot_create(name, &attr);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, pipe(p));
+	for (i = 0; i < THREADS; i++) {
+		la[i] = (struct thread_arg){ .name = name, .ready_fd = p[1] };
+		ASSERT_EQ(0, pthread_create(&lt[i], NULL, listener_thread, &la[i]));
+	}
+	for (i = 0; i < THREADS; i++)
+		ASSERT_EQ(1, read(p[0], &c, 1));
+	for (i = 0; i < THREADS; i++) {
+		sa[i] = (struct thread_arg){ .name = name };
+		ASSERT_EQ(0, pthread_create(&st[i], NULL, sender_thread, &sa[i]));
+	}
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(st[i], NULL);
+		EXPECT_EQ(PER_THREAD, sa[i].got);
+	}
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(lt[i], NULL);
+		EXPECT_EQ(THREADS * PER_THREAD, la[i].got);
+	}
+	close(p[0]);
+	close(p[1]);
 	close(s);
 }
 
