@@ -313,6 +313,41 @@ TEST(short_and_long_buffers)
 	close(obj);
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* A blocking read is interrupted by a handler (EINTR without SA_RESTART). */
+TEST(read_interrupted)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct mailslot_proc_exit ex;
+	int p[2], obj;
+	pid_t pid, poker;
+
+	NEED_MODULE();
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	pid = pu_spawn(0, p);
+	ASSERT_LE(0, pid);
+	obj = pu_open(pid, 0);
+	ASSERT_LE(0, obj);
+	poker = fork();
+	ASSERT_LE(0, poker);
+	if (poker == 0) {
+		pu_sleep_ms(200);
+		kill(getppid(), SIGUSR1);
+		_exit(0);
+	}
+	EXPECT_EQ(-EINTR, pu_read(obj, &ex));
+	ASSERT_EQ(poker, waitpid(poker, NULL, 0));
+	pu_release(p);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	EXPECT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	signal(SIGUSR1, SIG_DFL);
+	close(obj);
+}
+
 /*
  * The object outlives its process by far: hundreds of processes come and
  * go, and it still tells the same story.

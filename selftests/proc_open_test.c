@@ -4,6 +4,7 @@
  * with dropped privileges, zombies, identity across pid reuse).
  */
 #include <pthread.h>
+#include <sched.h>
 #include <sys/syscall.h>
 
 #include "proc_util.h"
@@ -159,6 +160,75 @@ TEST(pid_reuse_keeps_identity)
 	close(young);
 out:
 	close(old);
+}
+
+/*
+ * pid namespaces: numbers are looked up in the caller's namespace, and
+ * read(2) reports the pid as the reader sees it (0 when it cannot).
+ */
+TEST(pid_namespaces)
+{
+	int p[2], outside, wstatus;
+	pid_t outsider, child;
+
+	NEED_MODULE();
+	if (geteuid() != 0)
+		SKIP(return, "needs root for CLONE_NEWPID");
+	outsider = pu_spawn(44, p);
+	ASSERT_LE(0, outsider);
+	outside = pu_open(outsider, 0);
+	ASSERT_LE(0, outside);
+	pu_release(p);
+	ASSERT_EQ(outsider, waitpid(outsider, NULL, 0));
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct mailslot_proc_exit ex;
+		int obj, inner;
+		pid_t init, kid;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(10);
+		init = fork();
+		if (init < 0)
+			_exit(11);
+		if (init > 0) {
+			if (waitpid(init, &wstatus, 0) != init ||
+			    !WIFEXITED(wstatus))
+				_exit(12);
+			_exit(WEXITSTATUS(wstatus));
+		}
+		/* pid 1 of the new namespace */
+		if (getpid() != 1)
+			_exit(13);
+		/* the outsider's object: signaled, pid not visible here */
+		if (pu_read(outside, &ex) != PU_EXSZ || ex.pid != 0 ||
+		    WEXITSTATUS(ex.status) != 44)
+			_exit(14);
+		/* the outsider's number means nothing (or another) here */
+		kid = fork();
+		if (kid < 0)
+			_exit(15);
+		if (kid == 0)
+			_exit(45);
+		obj = pu_open(kid, 0);
+		if (obj < 0)
+			_exit(16);
+		if (pu_wait(&obj, 1, 0, 10 * PU_SEC) != 0)
+			_exit(17);
+		if (pu_read(obj, &ex) != PU_EXSZ || ex.pid != (__u32)kid ||
+		    kid != 2 || WEXITSTATUS(ex.status) != 45)
+			_exit(18);
+		inner = pu_open(1, 0);	/* ourselves, by our inner number */
+		if (inner < 0 || pu_signaled(inner) != 0)
+			_exit(19);
+		_exit(0);
+	}
+	ASSERT_EQ(child, waitpid(child, &wstatus, 0));
+	EXPECT_TRUE(WIFEXITED(wstatus));
+	EXPECT_EQ(0, WEXITSTATUS(wstatus));
+	close(outside);
 }
 
 /* Run @fn in a child that dropped to @r/@e/@s; returns its exit code. */
