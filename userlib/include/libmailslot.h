@@ -14,8 +14,9 @@
  *
  * Timeouts are in milliseconds, as in Windows and poll(2):
  *   MAILSLOT_FOREVER (-1) waits forever, 0 never waits, n > 0 waits at most
- *   n ms.  mailslot_recv() also accepts MAILSLOT_HANDLE_TIMEOUT (-2): use
- *   the read timeout of the handle (mailslot_set_timeout()).
+ *   n ms.  mailslot_recv() and mailslot_recv_batch() also accept
+ *   MAILSLOT_HANDLE_TIMEOUT (-2): the handle's own read timeout (set at
+ *   creation or with mailslot_set_timeout()), exactly as read(2) waits.
  *
  * Threads: the library keeps no global state.  Every function may be
  * called from any thread; handles are plain file descriptors, opened
