@@ -3,9 +3,11 @@
  * Process objects: the exit becomes readable (issue 5 items 2 and 4, the
  * "parent", "sibling", "code and signal" and "outliving" cases of item 7).
  */
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 
 #include "proc_util.h"
 #include "kselftest_harness.h"
@@ -31,30 +33,55 @@ static void check_exit(struct __test_metadata *_metadata, int obj, pid_t pid,
 	EXPECT_NE(NULL, memchr(ex.comm, '\0', sizeof(ex.comm)));
 }
 
+struct releaser {
+	int *pipefd;
+	unsigned int ms;
+};
+
+static void *release_later(void *arg)
+{
+	struct releaser *r = arg;
+
+	pu_sleep_ms(r->ms);
+	pu_release(r->pipefd);
+	return NULL;
+}
+
 TEST(parent_waits_for_child)
 {
 	struct mailslot_proc_exit ex;
-	int p[2], obj, wstatus;
+	struct releaser rel = { .ms = 300 };
+	int p[2], go[2], obj, wstatus;
 	uint64_t t0, t1;
+	pthread_t th;
 	pid_t pid;
+	char c;
 
 	NEED_MODULE();
+	ASSERT_EQ(0, pipe(go));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
+		close(go[1]);
 		prctl(PR_SET_NAME, "ms-exit-42");
-		pu_sleep_ms(300);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
 		_exit(42);
 	}
-	(void)p;
+	close(go[0]);
+	p[0] = -1;
+	p[1] = go[1];
+	rel.pipefd = p;
 	obj = pu_open(pid, 0);
 	ASSERT_LE(0, obj) TH_LOG("PROC_OPEN: %s", strerror(-obj));
 	EXPECT_EQ(0, pu_signaled(obj));
 	t0 = pu_now();
+	ASSERT_EQ(0, pthread_create(&th, NULL, release_later, &rel));
 	/* read(2) blocks until the exit */
 	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
 	t1 = pu_now();
-	EXPECT_LE(150 * PU_MS, t1 - t0) TH_LOG("read returned after %llu ns",
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_LE(300 * PU_MS, t1 - t0) TH_LOG("read returned after %llu ns",
 					       (unsigned long long)(t1 - t0));
 	EXPECT_TRUE(WIFEXITED(ex.status));
 	EXPECT_EQ(42, WEXITSTATUS(ex.status));
@@ -335,7 +362,23 @@ TEST(read_interrupted)
 	poker = fork();
 	ASSERT_LE(0, poker);
 	if (poker == 0) {
-		pu_sleep_ms(200);
+		char path[64], buf[64];
+		int i, fd;
+		ssize_t n;
+
+		/* once the parent sleeps in read(2) */
+		snprintf(path, sizeof(path), "/proc/%d/syscall", getppid());
+		for (i = 0; i < 20000; i++) {
+			fd = open(path, O_RDONLY);
+			n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+			if (fd >= 0)
+				close(fd);
+			if (n > 0 && strtol(buf, NULL, 10) == SYS_read &&
+			    pu_state(getppid()) == 'S')
+				break;
+			pu_sleep_ms(1);
+		}
+		pu_sleep_ms(20);
 		kill(getppid(), SIGUSR1);
 		_exit(0);
 	}

@@ -181,6 +181,37 @@ static inline int pu_wait_zombie(pid_t pid)
 	return -1;
 }
 
+/*
+ * Wait (up to 20 s) until thread @tid of this process sits in system call
+ * @nr (from /proc/self/task/TID/syscall), then a little longer so that it
+ * is asleep; 0 on success.
+ */
+static inline int pu_wait_in_syscall(pid_t tid, long nr)
+{
+	char path[64], buf[128];
+	ssize_t n;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+	for (i = 0; i < 20000; i++) {
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return -1;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			if (strtol(buf, NULL, 10) == nr &&
+			    pu_state(tid) == 'S') {
+				pu_sleep_ms(20);
+				return 0;
+			}
+		}
+		pu_sleep_ms(1);
+	}
+	return -1;
+}
+
 /* Drop to uid/gid 1000 (or @uid) for good; 0 on success. */
 static inline int pu_drop(uid_t ruid, uid_t euid, uid_t suid)
 {

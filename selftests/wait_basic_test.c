@@ -5,6 +5,7 @@
  * wait, slot readers mixed with process objects, and error paths.
  */
 #include <pthread.h>
+#include <sys/syscall.h>
 
 #include "proc_util.h"
 #include "kselftest_harness.h"
@@ -180,14 +181,18 @@ static void on_usr1(int sig)
 
 struct poker {
 	pthread_t target;
+	pid_t tid;
 	unsigned int ms;
 };
 
+/* Signal the waiter once it sleeps in the ioctl, and not before @ms. */
 static void *poke(void *arg)
 {
 	struct poker *p = arg;
 
 	pu_sleep_ms(p->ms);
+	if (pu_wait_in_syscall(p->tid, SYS_ioctl))
+		fprintf(stderr, "poke: waiter not seen in ioctl\n");
 	pthread_kill(p->target, SIGUSR1);
 	return NULL;
 }
@@ -196,7 +201,8 @@ static void signal_case(struct __test_metadata *_metadata, int restart,
 			uint64_t timeout, unsigned int flags)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
-	struct poker p = { .target = pthread_self(), .ms = 200 };
+	struct poker p = { .target = pthread_self(), .ms = 200,
+			   .tid = (pid_t)syscall(SYS_gettid) };
 	uint64_t t0, el;
 	struct kids k;
 	pthread_t th;
@@ -249,6 +255,7 @@ TEST(killed_while_waiting)
 struct closer {
 	int fd;
 	int pipe1;
+	pid_t tid;
 	unsigned int ms;
 };
 
@@ -257,7 +264,9 @@ static void *close_then_end(void *arg)
 	struct closer *c = arg;
 	int p[2] = { -1, c->pipe1 };
 
-	pu_sleep_ms(c->ms);
+	/* close only once the waiter sleeps in MAILSLOT_IOC_WAIT */
+	if (pu_wait_in_syscall(c->tid, SYS_ioctl))
+		fprintf(stderr, "closer: waiter not seen in ioctl\n");
 	close(c->fd);
 	pu_sleep_ms(c->ms);
 	pu_release(p);
@@ -270,7 +279,7 @@ static void *close_then_end(void *arg)
  */
 TEST(fd_closed_during_wait)
 {
-	struct closer c = { .ms = 150 };
+	struct closer c = { .ms = 150, .tid = (pid_t)syscall(SYS_gettid) };
 	struct kids k;
 	long refs0;
 	pthread_t th;
