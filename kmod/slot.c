@@ -268,6 +268,9 @@ static int mailslot_slot_release_file(struct inode *inode, struct file *file)
 	struct mailslot_handle *h = file->private_data;
 	struct mailslot_slot *slot = h->slot;
 
+	/* dead first: the server's queue going must not unblock a writer */
+	if (h->server)
+		mailslot_slot_kill(slot);
 	if (h->reads)
 		mailslot_reader_detach(slot, &h->reader);
 	if (h->writes) {
@@ -275,8 +278,6 @@ static int mailslot_slot_release_file(struct inode *inode, struct file *file)
 		slot->nwriters--;
 		spin_unlock(&slot->lock);
 	}
-	if (h->server)
-		mailslot_slot_kill(slot);
 	mailslot_slot_put(slot);
 	kfree(h);
 	return 0;

@@ -18,6 +18,19 @@
 #define PER_W	1000	/* messages per writer */
 #define MAXSZ	600
 
+/* Slow kernels (TCG, KASAN, lockdep) need more than the default 30 s. */
+FIXTURE(stress) {
+	int unused;
+};
+
+FIXTURE_SETUP(stress)
+{
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+}
+
 struct hdr {
 	uint32_t writer;
 	uint32_t n;
@@ -142,7 +155,7 @@ static void *writer(void *arg)
 	return NULL;
 }
 
-TEST(many_writers_many_readers)
+TEST_F_TIMEOUT(stress, many_writers_many_readers, 100)
 {
 	const char *name = slot_name("stress");
 	struct rdr rd[4] = { 0 };
@@ -254,7 +267,7 @@ static void *drop_reader(void *arg)
 	}
 }
 
-TEST(drop_accounting)
+TEST_F_TIMEOUT(stress, drop_accounting, 100)
 {
 	const char *name = slot_name("stress");
 	struct drd rd[3] = { 0 };
@@ -348,7 +361,7 @@ static void *write_until_epipe(void *arg)
 }
 
 /* Close the server while writers are blocked and readers are reading. */
-TEST(close_under_load)
+TEST_F_TIMEOUT(stress, close_under_load, 100)
 {
 	int round;
 
@@ -417,7 +430,7 @@ static void *churn(void *arg)
 	return NULL;
 }
 
-TEST(open_close_churn)
+TEST_F_TIMEOUT(stress, open_close_churn, 100)
 {
 	const char *name = slot_name("churn");
 	pthread_t t[4];
