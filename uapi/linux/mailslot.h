@@ -144,7 +144,8 @@ struct mailslot_recv {
  * @size:	its size in bytes.
  * @max_msgs:	most messages to take (1..MAILSLOT_MAX_MSGS_LIMIT).
  * @flags:	must be zero.
- * @bytes:	out: bytes of @buf used.
+ * @bytes:	out: bytes of @buf used; with EMSGSIZE, the size of the
+ *		first record.
  *
  * Waits like read(2) for the first message, then takes, without waiting,
  * every further queued message that fits.  Each record is a struct
@@ -280,7 +281,10 @@ struct mailslot_wait {
 #define MAILSLOT_IOC_PROC_OPEN	_IOW(MAILSLOT_IOC_MAGIC, 0x01, struct mailslot_proc_open)
 #define MAILSLOT_IOC_WAIT	_IOWR(MAILSLOT_IOC_MAGIC, 0x02, struct mailslot_wait)
 
-/* On slot handles (server, listeners, writers); FIONREAD works too. */
+/*
+ * On slot handles (server, listeners, writers).  FIONREAD works too on
+ * readers: the size of the next message, 0 when none.
+ */
 #define MAILSLOT_IOC_GET_INFO	_IOR(MAILSLOT_IOC_MAGIC, 0x10, struct mailslot_info)
 #define MAILSLOT_IOC_SET_TIMEOUT _IOW(MAILSLOT_IOC_MAGIC, 0x11, __u64)
 #define MAILSLOT_IOC_RECV	_IOWR(MAILSLOT_IOC_MAGIC, 0x12, struct mailslot_recv)
