@@ -257,10 +257,11 @@ static void mailslot_slot_kill(struct mailslot_slot *slot)
 		device_del(&node->dev);
 	}
 	mutex_unlock(&mailslot_names_lock);
-	if (node)
+	if (node) {
 		put_device(&node->dev);
+		trace_mailslot_slot_destroy(slot->name, slot->sent);
+	}
 	mailslot_user_uncharge_slot(slot->user);
-	trace_mailslot_slot_destroy(slot->name, slot->sent);
 }
 
 static int mailslot_slot_release_file(struct inode *inode, struct file *file)
