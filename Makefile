@@ -75,6 +75,15 @@ shell: deps
 	$(MAKE) all
 	KVER=$(KVER) scripts/vm-run
 
+# The debug-kernel lane: a cached 6.1 kernel with KASAN, lockdep, kmemleak,
+# UBSAN and fault injection; the suite, fault injection, fuzzing, stress.
+# See scripts/check-debug and docs/reliability.md.
+check-debug: deps
+	$(MAKE) selftests userlib
+	scripts/check-debug
+
+.PHONY: check-debug
+
 # On a real host with the running kernel's headers: the same test programs
 # directly, with the module loaded (insmod'ed and removed again if needed).
 check-host: all
