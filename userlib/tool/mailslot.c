@@ -172,7 +172,6 @@ static int pump(int fd, const char *object, unsigned long long count, int json)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
@@ -219,7 +218,7 @@ static int pump(int fd, const char *object, unsigned long long count, int json)
 			putchar('\n');
 		}
 		if (fflush(stdout) == EOF)
-			fail("standard output", "%s", reason(errno));
+			fail("standard output", "%s", strerror(errno));
 		got++;
 	}
 	free(buf);
