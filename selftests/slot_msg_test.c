@@ -194,4 +194,22 @@ TEST_F(slot, order_two_writers)
 	close(w2);
 }
 
+/* The shell way: echo hello > /dev/mailslot/NAME (O_CREAT|O_TRUNC). */
+TEST_F(slot, shell_echo)
+{
+	char cmd[400], path[300], buf[16];
+	int fd;
+
+	slot_path(path, sizeof(path), self->name);
+	snprintf(cmd, sizeof(cmd), "echo hello > %s", path);
+	ASSERT_EQ(0, system(cmd));
+	EXPECT_EQ(6, read(self->srv, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "hello\n", 6));
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(2, write(fd, "hi", 2));
+	close(fd);
+	EXPECT_EQ(2, read(self->srv, buf, sizeof(buf)));
+}
+
 TEST_HARNESS_MAIN
