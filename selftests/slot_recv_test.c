@@ -313,4 +313,72 @@ TEST(pid_namespace)
 	close(srv);
 }
 
+static int send_as_user_plain(void *arg)
+{
+	int fd = slot_open(arg, O_WRONLY);
+
+	if (fd < 0 || write(fd, "u", 1) != 1)
+		return 1;
+	close(fd);
+	return 0;
+}
+
+/* uid and gid are translated into the receiver's user namespace. */
+TEST(user_namespace)
+{
+	const char *name = slot_name("recv");
+	struct mailslot_create c;
+	int srv, w, l, to_child[2], to_parent[2], status;
+	char path[64], go;
+	pid_t pid;
+
+	memset(&c, 0, sizeof(c));
+	c.mode = 0666;
+	srv = slot_create_args(&c, name);
+	ASSERT_LE(0, srv);
+	l = slot_open(name, O_RDONLY);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct mailslot_msg_info info;
+		char buf[8];
+
+		if (unshare(CLONE_NEWUSER))
+			_exit(100);
+		if (write(to_parent[1], "u", 1) != 1 ||
+		    read(to_child[0], &go, 1) != 1)
+			_exit(101);
+		/* from root, which is not mapped here */
+		if (recv_msg(l, buf, sizeof(buf), &info) != 1 ||
+		    info.uid != 65534 || info.gid != 65534)
+			_exit(1);
+		/* from uid 1000, which is root here */
+		if (recv_msg(l, buf, sizeof(buf), &info) != 1 ||
+		    info.uid != 0 || info.gid != 0)
+			_exit(2);
+		_exit(0);
+	}
+	if (read(to_parent[0], &go, 1) != 1) {
+		waitpid(pid, &status, 0);
+		SKIP(return, "unshare(CLONE_NEWUSER) failed");
+	}
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+	ASSERT_EQ(0, write_file_str(path, "0 1000 1"));
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+	ASSERT_EQ(0, write_file_str(path, "0 1000 1"));
+	w = slot_open(name, O_WRONLY);
+	ASSERT_LE(0, w);
+	ASSERT_EQ(1, write(w, "r", 1));
+	ASSERT_EQ(0, slot_as_user(send_as_user_plain, (void *)name));
+	ASSERT_EQ(1, write(to_child[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(w);
+	close(l);
+	close(srv);
+}
+
 TEST_HARNESS_MAIN
