@@ -24,7 +24,7 @@ TEST(zero_polls)
 	t0 = now_ns();
 	EXPECT_EQ(-1, read(srv, buf, sizeof(buf)));
 	EXPECT_EQ(EAGAIN, errno);
-	EXPECT_GT(50 * MS, now_ns() - t0);
+	EXPECT_GT(1000 * MS, now_ns() - t0);
 	close(srv);
 }
 
@@ -43,7 +43,7 @@ TEST(finite_expires)
 	EXPECT_EQ(ETIMEDOUT, errno);
 	dt = now_ns() - t0;
 	EXPECT_LE(200 * MS, dt);
-	EXPECT_GT(2000 * MS, dt);
+	EXPECT_GT(5000 * MS, dt);
 	/* the ioctls wait the same way */
 	rv.buf = (uintptr_t)buf;
 	rv.size = sizeof(buf);
@@ -111,7 +111,7 @@ TEST(nonblock_wins)
 	t0 = now_ns();
 	EXPECT_EQ(-1, read(l, buf, sizeof(buf)));
 	EXPECT_EQ(EAGAIN, errno);
-	EXPECT_GT(50 * MS, now_ns() - t0);
+	EXPECT_GT(1000 * MS, now_ns() - t0);
 	close(l);
 	close(srv);
 }
