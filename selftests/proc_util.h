@@ -35,21 +35,29 @@ static inline int pu_have_module(void)
 	return access(MAILSLOT_CONTROL_PATH, F_OK) == 0;
 }
 
-/* MAILSLOT_IOC_PROC_OPEN; the fd or -errno. */
-static inline int pu_open(pid_t pid, unsigned int flags)
+/* MAILSLOT_IOC_PROC_OPEN on @ctl; the fd or -errno. */
+static inline int pu_open_at(int ctl, pid_t pid, unsigned int flags)
 {
 	struct mailslot_proc_open po;
-	int ctl = pu_control(), fd, err;
+	int fd;
 
-	if (ctl < 0)
-		return -errno;
 	memset(&po, 0, sizeof(po));
 	po.pid = (__u32)pid;
 	po.flags = flags;
 	fd = ioctl(ctl, MAILSLOT_IOC_PROC_OPEN, &po);
-	err = errno;
+	return fd < 0 ? -errno : fd;
+}
+
+/* MAILSLOT_IOC_PROC_OPEN; the fd or -errno. */
+static inline int pu_open(pid_t pid, unsigned int flags)
+{
+	int ctl = pu_control(), fd;
+
+	if (ctl < 0)
+		return -errno;
+	fd = pu_open_at(ctl, pid, flags);
 	close(ctl);
-	return fd < 0 ? -err : fd;
+	return fd;
 }
 
 /* MAILSLOT_IOC_WAIT; 0 (wait-all) or the index, or -errno. */

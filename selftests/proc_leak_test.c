@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process objects leave nothing behind (issue 5 item 6): thousands of
+ * open/wait/close cycles, also racing with the exit, and afterwards the
+ * module's reference count, the struct pid cache and the accounted kmalloc
+ * caches are back where they were (the guest boots with slub_debug, so
+ * these caches are not merged with others).
+ */
+#include <pthread.h>
+#include <sys/resource.h>
+
+#include "proc_util.h"
+#include "kselftest_harness.h"
+
+#define NEED_MODULE() do {						\
+		if (!pu_have_module())					\
+			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
+	} while (0)
+
+static int raise_nofile(unsigned int want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	if (rl.rlim_cur >= want)
+		return 0;
+	rl.rlim_cur = want;
+	if (rl.rlim_max < want)
+		rl.rlim_max = want;
+	return setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/* Active objects of slab caches whose name starts with @prefix, or -1. */
+static long slab_active(const char *prefix)
+{
+	char line[512], name[128];
+	long active, total = -1;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%127s %ld", name, &active) != 2)
+			continue;
+		if (strncmp(name, prefix, strlen(prefix)))
+			continue;
+		if (!strcmp(prefix, "pid") && strcmp(name, "pid"))
+			continue;
+		total = (total < 0 ? 0 : total) + active;
+	}
+	fclose(f);
+	return total;
+}
+
+#define FORK_CYCLES	1000
+#define OPEN_CYCLES	4000
+
+FIXTURE(cycles) {
+	long refs0, pid0, cg0;
+	int ctl;
+};
+
+FIXTURE_SETUP(cycles)
+{
+	self->ctl = pu_control();
+	ASSERT_LE(0, self->ctl);
+	self->refs0 = pu_module_refs();
+	self->pid0 = slab_active("pid");
+	self->cg0 = slab_active("kmalloc-cg-");
+	TH_LOG("before: module refs %ld, pid objects %ld, kmalloc-cg objects %ld",
+	       self->refs0, self->pid0, self->cg0);
+}
+
+/* Counts come back (RCU frees struct pid late: give it a few seconds). */
+FIXTURE_TEARDOWN(cycles)
+{
+	long refs1 = -1, pid1 = -1, cg1 = -1;
+	long slack = FORK_CYCLES / 4;
+	int i;
+
+	if (self->ctl < 0)
+		return;
+
+	for (i = 0; i < 50; i++) {
+		refs1 = pu_module_refs();
+		pid1 = slab_active("pid");
+		cg1 = slab_active("kmalloc-cg-");
+		if (refs1 == self->refs0 && pid1 < self->pid0 + slack &&
+		    cg1 < self->cg0 + slack)
+			break;
+		pu_sleep_ms(100);
+	}
+	TH_LOG("after: module refs %ld, pid objects %ld, kmalloc-cg objects %ld",
+	       refs1, pid1, cg1);
+	close(self->ctl);
+	if (self->refs0 >= 0) {
+		EXPECT_EQ(self->refs0, refs1);
+	}
+	if (self->pid0 >= 0) {
+		EXPECT_GT(self->pid0 + slack, pid1);
+	} else {
+		TH_LOG("no pid cache in /proc/slabinfo: not checked");
+	}
+	if (self->cg0 >= 0) {
+		EXPECT_GT(self->cg0 + slack, cg1);
+	}
+}
+
+/* Each cycle a new process: a leaked struct pid reference would show. */
+TEST_F_TIMEOUT(cycles, fork_open_wait_close, 110)
+{
+	struct mailslot_proc_exit ex;
+	int i, obj, fds[2];
+	pid_t pid;
+
+	NEED_MODULE();
+	for (i = 0; i < FORK_CYCLES; i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0)
+			_exit(i & 0x7f);
+		obj = pu_open_at(self->ctl, pid,
+				 i & 1 ? MAILSLOT_PROC_NONBLOCK : 0);
+		ASSERT_LE(0, obj) TH_LOG("cycle %d: %s", i, strerror(-obj));
+		fds[0] = obj;
+		fds[1] = pu_open_at(self->ctl, getpid(), 0);
+		ASSERT_LE(0, fds[1]);
+		ASSERT_EQ(0, pu_wait(fds, 2, 0, MAILSLOT_TIMEOUT_INFINITE));
+		ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+		ASSERT_EQ(i & 0x7f, WEXITSTATUS(ex.status));
+		close(fds[1]);
+		if (i & 2) {
+			ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+			close(obj);
+		} else {
+			close(obj);
+			ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+		}
+	}
+}
+
+/* Thousands of objects opened and closed on one running process. */
+TEST_F_TIMEOUT(cycles, open_close_running, 110)
+{
+	int p[2], i, obj;
+	pid_t pid;
+
+	NEED_MODULE();
+	pid = pu_spawn(0, p);
+	ASSERT_LE(0, pid);
+	for (i = 0; i < OPEN_CYCLES; i++) {
+		obj = pu_open_at(self->ctl, pid, 0);
+		ASSERT_LE(0, obj) TH_LOG("cycle %d: %s", i, strerror(-obj));
+		if (i % 64 == 0)
+			ASSERT_EQ(-ETIMEDOUT, pu_wait(&obj, 1, 0, 0));
+		close(obj);
+	}
+	pu_release(p);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+}
+
+struct closer_ctx {
+	int *fds;
+	int n;
+};
+
+static void *close_all(void *arg)
+{
+	struct closer_ctx *c = arg;
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		close(c->fds[i]);
+	return NULL;
+}
+
+/*
+ * Objects released while their process exits: release and the wake
+ * callback race on the pid's wait queue lock, many times over.
+ */
+TEST_F_TIMEOUT(cycles, close_while_exiting, 110)
+{
+	static int fds[256];
+	struct closer_ctx c = { .fds = fds, .n = 256 };
+	int round, i, p[2];
+	pthread_t th;
+	pid_t pid;
+
+	NEED_MODULE();
+	ASSERT_EQ(0, raise_nofile(1024));
+	for (round = 0; round < 10; round++) {
+		pid = pu_spawn(round, p);
+		ASSERT_LE(0, pid);
+		for (i = 0; i < c.n; i++) {
+			fds[i] = pu_open_at(self->ctl, pid, 0);
+			ASSERT_LE(0, fds[i]);
+		}
+		ASSERT_EQ(0, pthread_create(&th, NULL, close_all, &c));
+		pu_release(p);
+		ASSERT_EQ(0, pthread_join(th, NULL));
+		ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	}
+}
+
+TEST_HARNESS_MAIN
