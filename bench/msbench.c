@@ -630,147 +630,209 @@ static void bench_norm(void)
 /* ------------------------------------------------------------------ */
 /* 1. ping-pong */
 
-static void pingpong_one(enum ctype t, size_t msz)
-{
-	struct chan ab, ba;
-	int warm = iters(200), n = iters(2000), i;
-	char *buf = malloc(msz);
-	uint64_t *s = malloc(n * sizeof(*s));
-	char param[16];
+/*
+ * Sections 1 and 2 keep one process per contender alive and let the
+ * contenders take turns in blocks (ping-pong: PP_BLOCKS blocks of round
+ * trips; throughput: TPUT_WINDOWS windows of messages), the starting
+ * contender rotating from block to block, so that a stretch of host noise
+ * (the vCPU thread descheduled under TCG) hits every contender alike.  A
+ * one-byte token on a pipe starts each block; the contender's peer sleeps
+ * in read() on it in between.
+ */
+#define PP_BLOCKS 20
+#define TPUT_WINDOWS 20
+
+struct turn {
+	int on;
+	struct chan a, b;	/* a: to the peer; b (ping-pong): back */
+	int go[2];		/* tokens: 'g' run a block, 'q' quit */
 	pid_t pid;
+};
 
+static char token_wait(int fd)
+{
+	char x;
+
+	read_full(fd, &x, 1);
+	return x;
+}
+
+static void pingpong_size(size_t msz)
+{
+	static const enum ctype ts[] = { C_MS, C_MQ, C_PIPE, C_SEQ };
+	struct turn tn[4];
+	int per = iters(2000) / PP_BLOCKS, n, i, blk, j;
+	uint64_t *s[4];
+	char *buf = malloc(msz), param[16];
+
+	if (per < 1)
+		per = 1;
+	n = per * PP_BLOCKS;
 	memset(buf, 'p', msz);
-	if (chan_open(&ab, t, msz, 256) || chan_open(&ba, t, msz, 256))
-		die("pingpong: open %s", cname[t]);
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (!pid) {
-		for (i = 0; i < warm + n; i++) {
-			chan_recv(&ab, buf);
-			chan_send(&ba, buf, msz);
-		}
-		_exit(0);
-	}
-	for (i = 0; i < warm + n; i++) {
-		uint64_t t0 = now_ns();
+	for (j = 0; j < 4; j++) {
+		struct turn *t = &tn[j];
 
-		chan_send(&ab, buf, msz);
-		chan_recv(&ba, buf);
-		if (i >= warm)
-			s[i - warm] = now_ns() - t0;
+		t->on = ctype_ok(ts[j]) && want(cname[ts[j]]);
+		s[j] = malloc(n * sizeof(uint64_t));
+		if (!t->on)
+			continue;
+		if (chan_open(&t->a, ts[j], msz, 256) ||
+		    chan_open(&t->b, ts[j], msz, 256) || pipe(t->go))
+			die("pingpong: open %s", cname[ts[j]]);
+		t->pid = fork();
+		if (t->pid < 0)
+			die("fork");
+		if (!t->pid) {
+			while (token_wait(t->go[0]) == 'g')
+				for (i = 0; i < per + 10; i++) {
+					chan_recv(&t->a, buf);
+					chan_send(&t->b, buf, msz);
+				}
+			_exit(0);
+		}
 	}
-	reap(pid);
-	chan_close(&ab);
-	chan_close(&ba);
-	qsort(s, n, sizeof(*s), cmp_u64);
+	for (blk = 0; blk < PP_BLOCKS; blk++) {
+		for (j = 0; j < 4; j++) {
+			struct turn *t = &tn[(j + blk) % 4];
+			uint64_t *out = s[(j + blk) % 4] + blk * per;
+
+			if (!t->on)
+				continue;
+			write_full(t->go[1], "g", 1);
+			for (i = 0; i < per + 10; i++) {	/* 10 warm-up */
+				uint64_t t0 = now_ns();
+
+				chan_send(&t->a, buf, msz);
+				chan_recv(&t->b, buf);
+				if (i >= 10)
+					out[i - 10] = now_ns() - t0;
+			}
+		}
+	}
 	snprintf(param, sizeof(param), "%zuB", msz);
-	rec("1", "pingpong", param, cname[t], cpeer[t], "rtt p50", "us", 0,
-	    pct(s, n, 0.50) / 1e3);
-	rec("1", "pingpong", param, cname[t], cpeer[t], "rtt p99", "us", 0,
-	    pct(s, n, 0.99) / 1e3);
+	for (j = 0; j < 4; j++) {
+		struct turn *t = &tn[j];
+
+		if (t->on) {
+			write_full(t->go[1], "q", 1);
+			reap(t->pid);
+			close(t->go[0]);
+			close(t->go[1]);
+			chan_close(&t->a);
+			chan_close(&t->b);
+			qsort(s[j], n, sizeof(uint64_t), cmp_u64);
+			rec("1", "pingpong", param, cname[ts[j]], cpeer[ts[j]],
+			    "rtt p50", "us", 0, pct(s[j], n, 0.50) / 1e3);
+			rec("1", "pingpong", param, cname[ts[j]], cpeer[ts[j]],
+			    "rtt p99", "us", 0, pct(s[j], n, 0.99) / 1e3);
+		}
+		free(s[j]);
+	}
 	free(buf);
-	free(s);
 }
 
 static void bench_pingpong(void)
 {
 	static const size_t sizes[] = { 64, 4096 };
-	static const enum ctype ts[] = { C_MS, C_MQ, C_PIPE, C_SEQ };
-	unsigned i, j;
+	unsigned i;
 
 	for (i = 0; i < 2; i++)
-		for (j = 0; j < 4; j++)
-			if (ctype_ok(ts[j]) && want(cname[ts[j]]) &&
-			    (!opt_size || opt_size == (long)sizes[i]))
-				pingpong_one(ts[j], sizes[i]);
+		if (!opt_size || opt_size == (long)sizes[i])
+			pingpong_size(sizes[i]);
 }
 
 /* ------------------------------------------------------------------ */
 /* 2. one-way throughput */
 
-#define TPUT_WINDOWS 20
-
 /*
- * The reader times TPUT_WINDOWS equal windows of the stream; the figure is
- * the median window rate, so that a burst of host preemption (the vCPU
- * thread descheduled under TCG) spoils one window, not the figure.
+ * Each window: the writer sends per messages, the reader times receiving
+ * them.  The figure is the median window of the contender (-B: the best).
  */
-static void tput_one(enum ctype t, size_t msz, long count)
+static void tput_size(size_t msz, long count)
 {
-	struct chan c;
-	char *buf = malloc(msz);
-	char param[16];
-	int go[2], w;
-	uint64_t t0, t1, tw[TPUT_WINDOWS + 1];
-	double rate[TPUT_WINDOWS];
+	struct turn tn[C_NTYPES];
 	long per = count / TPUT_WINDOWS;
-	pid_t pid;
-	double s;
+	double *rate[C_NTYPES];
+	char *buf = malloc(msz), param[16];
+	int w, j;
 
 	if (per < 1)
 		per = 1;
-	count = per * TPUT_WINDOWS;
-
 	memset(buf, 't', msz);
-	if (chan_open(&c, t, msz, 256))
-		die("tput: open %s", cname[t]);
-	if (pipe(go))
-		die("pipe");
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (!pid) {
-		long k;
-		char x;
-
-		read_full(go[0], &x, 1);
-		for (k = 0; k < count; k++)
-			chan_send(&c, buf, msz);
-		_exit(0);
-	}
-	t0 = now_ns();
-	write_full(go[1], "g", 1);
-	tw[0] = t0;
-	for (w = 0; w < TPUT_WINDOWS; w++) {
-		chan_recv_n(&c, buf, per);
-		tw[w + 1] = now_ns();
-		rate[w] = per / ((tw[w + 1] - tw[w]) / 1e9);
-	}
-	t1 = tw[TPUT_WINDOWS];
-	reap(pid);
-	close(go[0]);
-	close(go[1]);
-	qsort(rate, TPUT_WINDOWS, sizeof(rate[0]), cmp_dbl);
-	/* median window as an equivalent duration for the whole stream */
-	s = count / ((rate[TPUT_WINDOWS / 2 - 1] + rate[TPUT_WINDOWS / 2]) / 2);
-	if (opt_best)
-		s = count / rate[TPUT_WINDOWS - 1];
-	(void)t1;
 	snprintf(param, sizeof(param), msz >= 1024 ? "%zuKiB" : "%zuB",
 		 msz >= 1024 ? msz / 1024 : msz);
-	if (t == C_MSB && c.ncalls)
-		rec("2", "throughput", param, cname[t], 0, "msgs/batch call",
-		    "msg", 1, (double)c.nmsgs / c.ncalls);
-	chan_close(&c);
+	for (j = 0; j < C_NTYPES; j++) {
+		struct turn *t = &tn[j];
+
+		rate[j] = malloc(TPUT_WINDOWS * sizeof(double));
+		t->on = ctype_ok(j) && want(cname[j]);
+		if (!t->on)
+			continue;
+		if (chan_open(&t->a, j, msz, 256) || pipe(t->go))
+			die("tput: open %s", cname[j]);
+		t->pid = fork();
+		if (t->pid < 0)
+			die("fork");
+		if (!t->pid) {
+			long k;
+
+			while (token_wait(t->go[0]) == 'g')
+				for (k = 0; k < per; k++)
+					chan_send(&t->a, buf, msz);
+			_exit(0);
+		}
+	}
+	for (w = 0; w < TPUT_WINDOWS; w++) {
+		for (j = 0; j < C_NTYPES; j++) {
+			int k = (j + w) % C_NTYPES;
+			struct turn *t = &tn[k];
+			uint64_t t0;
+
+			if (!t->on)
+				continue;
+			t0 = now_ns();
+			write_full(t->go[1], "g", 1);
+			chan_recv_n(&t->a, buf, per);
+			rate[k][w] = per / ((now_ns() - t0) / 1e9);
+		}
+	}
+	for (j = 0; j < C_NTYPES; j++) {
+		struct turn *t = &tn[j];
+		double r;
+
+		if (t->on) {
+			write_full(t->go[1], "q", 1);
+			reap(t->pid);
+			close(t->go[0]);
+			close(t->go[1]);
+			qsort(rate[j], TPUT_WINDOWS, sizeof(double), cmp_dbl);
+			r = opt_best ? rate[j][TPUT_WINDOWS - 1] :
+				(rate[j][TPUT_WINDOWS / 2 - 1] +
+				 rate[j][TPUT_WINDOWS / 2]) / 2;
+			if (j == C_MSB && t->a.ncalls)
+				rec("2", "throughput", param, cname[j], 0,
+				    "msgs/batch call", "msg", 1,
+				    (double)t->a.nmsgs / t->a.ncalls);
+			rec("2", "throughput", param, cname[j], cpeer[j],
+			    "msgs/s", "msg/s", 1, r);
+			rec("2", "throughput", param, cname[j], cpeer[j],
+			    "MB/s", "MB/s", 1, r * msz / 1e6);
+			chan_close(&t->a);
+		}
+		free(rate[j]);
+	}
 	free(buf);
-	rec("2", "throughput", param, cname[t], cpeer[t], "msgs/s", "msg/s",
-	    1, count / s);
-	rec("2", "throughput", param, cname[t], cpeer[t], "MB/s", "MB/s", 1,
-	    count * (double)msz / s / 1e6);
 }
 
 static void bench_tput(void)
 {
 	static const size_t sizes[] = { 64, 1024, 65536 };
 	static const long counts[] = { 20000, 10000, 1000 };
-	unsigned i, t;
+	unsigned i;
 
 	for (i = 0; i < 3; i++)
-		for (t = 0; t < C_NTYPES; t++)
-			if (ctype_ok(t) && want(cname[t]) &&
-			    (!opt_size || opt_size == (long)sizes[i]))
-				tput_one(t, sizes[i], iters(counts[i]));
+		if (!opt_size || opt_size == (long)sizes[i])
+			tput_size(sizes[i], iters(counts[i]));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1004,12 +1066,10 @@ static const char *const xname[X_N] = {
 	"procobj+poll", "procobj+IOC_WAIT", "pidfd+poll", "waitpid",
 };
 
-static void exit_one(enum xkind k, int n)
+/* One sample: a child's _exit to the waiter's wakeup, in ns. */
+static uint64_t exit_sample(enum xkind k)
 {
-	uint64_t *s = malloc(n * sizeof(*s));
-	int i;
-
-	for (i = 0; i < n; i++) {
+	{
 		struct child c;
 		uint64_t tw;
 		int st;
@@ -1045,19 +1105,43 @@ static void exit_one(enum xkind k, int n)
 			tw = now_ns();
 			reap(c.pid);
 		}
-		s[i] = tw - exit_stamp[0];
 		close(c.go);
 		if (c.obj >= 0)
 			close(c.obj);
+		return tw - exit_stamp[0];
 	}
-	qsort(s, n, sizeof(*s), cmp_u64);
-	rec("5", "exit-wake", "1 proc", xname[k],
-	    k == X_PIDFD || k == X_WAITPID, "p50", "us", 0,
-	    pct(s, n, 0.5) / 1e3);
-	rec("5", "exit-wake", "1 proc", xname[k],
-	    k == X_PIDFD || k == X_WAITPID, "p99", "us", 0,
-	    pct(s, n, 0.99) / 1e3);
-	free(s);
+}
+
+/*
+ * The contenders take turns sample by sample, so that a stretch of host
+ * noise hits all of them alike.
+ */
+static void exit_all(int n)
+{
+	uint64_t *s[X_N];
+	int i, k, on[X_N];
+
+	for (k = 0; k < X_N; k++) {
+		on[k] = (have_proc || k == X_PIDFD || k == X_WAITPID) &&
+			want(xname[k]);
+		s[k] = malloc(n * sizeof(uint64_t));
+	}
+	for (i = 0; i < n; i++)
+		for (k = 0; k < X_N; k++)
+			if (on[k])
+				s[k][i] = exit_sample(k);
+	for (k = 0; k < X_N; k++) {
+		if (on[k]) {
+			qsort(s[k], n, sizeof(uint64_t), cmp_u64);
+			rec("5", "exit-wake", "1 proc", xname[k],
+			    k == X_PIDFD || k == X_WAITPID, "p50", "us", 0,
+			    pct(s[k], n, 0.5) / 1e3);
+			rec("5", "exit-wake", "1 proc", xname[k],
+			    k == X_PIDFD || k == X_WAITPID, "p99", "us", 0,
+			    pct(s[k], n, 0.99) / 1e3);
+		}
+		free(s[k]);
+	}
 }
 
 #define NW 64
@@ -1166,14 +1250,11 @@ static void waitany_one(int proc, int n)
 
 static void bench_exit(void)
 {
-	int k, n = iters(100);
+	int n = iters(100);
 
 	if (!exit_stamp)
 		exit_stamp = shm_alloc(NW * sizeof(uint64_t));
-	for (k = 0; k < X_N; k++)
-		if ((have_proc || k == X_PIDFD || k == X_WAITPID) &&
-		    want(xname[k]))
-			exit_one(k, n);
+	exit_all(n);
 	if (have_proc && want("procobj IOC_WAIT"))
 		waitany_one(1, iters(40));
 	if (want("pidfd poll"))
