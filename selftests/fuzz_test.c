@@ -56,6 +56,9 @@ static const char *const names[NNAMES] = {
 };
 
 static atomic_int fds[NFDS];
+/* what fds[i] was when stored (racy by design: a hint for picking) */
+enum fdkind { K_ANY, K_CTL, K_SLOT_R, K_SLOT_W, K_PROC, K_OTHER };
+static atomic_int kinds[NFDS];
 static atomic_int stop;
 static atomic_int go;	/* every thread exists: OP_SIGNAL may pick any */
 static atomic_long nops;
@@ -141,15 +144,39 @@ static int pick_fd(struct rng *r)
 	return fd;
 }
 
-static void put_fd(struct rng *r, int fd)
+/* Mostly an fd of @kind when the table has one, else any. */
+static int pick_kind(struct rng *r, enum fdkind kind)
 {
+	int i;
+
+	if (kind == K_ANY || below(r, 8) == 0)
+		return pick_fd(r);
+	for (i = 0; i < 16; i++) {
+		unsigned int k = below(r, NFDS);
+		int fd = atomic_load(&fds[k]);
+
+		if (fd >= 0 && atomic_load(&kinds[k]) == (int)kind)
+			return fd;
+	}
+	return pick_fd(r);
+}
+
+static void put_fd_kind(struct rng *r, int fd, enum fdkind kind)
+{
+	unsigned int k = below(r, NFDS);
 	int old;
 
 	if (fd < 0)
 		return;
-	old = atomic_exchange(&fds[below(r, NFDS)], fd);
+	old = atomic_exchange(&fds[k], fd);
+	atomic_store(&kinds[k], kind);
 	if (old >= 0)
 		close(old);
+}
+
+static void put_fd(struct rng *r, int fd)
+{
+	put_fd_kind(r, fd, K_OTHER);
 }
 
 static void check_ret(long ret, int err, size_t asked, const char *what)
@@ -187,11 +214,27 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 {
 	enum op op = below(r, OP_COUNT);
 	long ret = 0;
-	int fd = pick_fd(r);
+	int fd;
 	size_t n;
 
 	if (in_child && (op == OP_FORK || op == OP_SIGNAL))
 		op = OP_INFO;
+	switch (op) {
+	case OP_WRITE:
+		fd = pick_kind(r, K_SLOT_W);
+		break;
+	case OP_READ: case OP_RECV: case OP_BATCH: case OP_TIMEOUT: case OP_FIONREAD:
+		fd = pick_kind(r, K_SLOT_R);
+		break;
+	case OP_INFO:
+		fd = pick_kind(r, below(r, 2) ? K_SLOT_R : K_SLOT_W);
+		break;
+	case OP_PROC_READ:
+		fd = pick_kind(r, K_PROC);
+		break;
+	default:
+		fd = pick_fd(r);
+	}
 	atomic_fetch_add(&op_count[op], 1);
 	errno = 0;
 	switch (op) {
@@ -201,7 +244,7 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 		fill_create(r, &c);
 		ret = ioctl(below(r, 8) ? ctl : fd, MAILSLOT_IOC_CREATE, &c);
 		if (ret >= 0)
-			put_fd(r, ret);
+			put_fd_kind(r, ret, K_SLOT_R);
 		break;
 	}
 	case OP_OPEN_SLOT: {
@@ -210,18 +253,19 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 
 		snprintf(path, sizeof(path), MAILSLOT_DEV_DIR "/%s", names[below(r, NNAMES)]);
 		/* writers never block on a full queue: the run must end */
-		ret = open(path, modes[below(r, 3)] | O_NONBLOCK |
-			   (below(r, 2) ? O_CLOEXEC : 0));
+		int mode = modes[below(r, 3)];
+
+		ret = open(path, mode | O_NONBLOCK | (below(r, 2) ? O_CLOEXEC : 0));
 		if (ret >= 0 && below(r, 4) == 0)
 			fcntl(ret, F_SETFL, 0);
 		if (ret >= 0)
-			put_fd(r, ret);
+			put_fd_kind(r, ret, mode == O_WRONLY ? K_SLOT_W : K_SLOT_R);
 		break;
 	}
 	case OP_OPEN_CTL:
 		ret = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
 		if (ret >= 0)
-			put_fd(r, ret);
+			put_fd_kind(r, ret, K_CTL);
 		break;
 	case OP_CLOSE:
 		/* close what others may be using right now */
@@ -239,7 +283,7 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 		if (fd >= 0) {
 			ret = dup(fd);
 			if (ret >= 0)
-				put_fd(r, ret);
+				put_fd_kind(r, ret, K_ANY);
 		}
 		break;
 	case OP_WRITE:
@@ -354,7 +398,7 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 
 		w.count = below(r, 10) ? 1 + below(r, 8) : (uint32_t)interesting(r);
 		for (i = 0; i < MAILSLOT_WAIT_MAX + 1; i++)
-			wfds[i] = pick_fd(r);
+			wfds[i] = pick_kind(r, below(r, 2) ? K_SLOT_R : K_PROC);
 		w.fds = U64(below(r, 20) ? (void *)wfds : some_ptr(r, wfds, 0));
 		w.flags = below(r, 10) ? below(r, 2) : (uint32_t)interesting(r) & ~MAILSLOT_WAIT_ABSOLUTE;
 		w.timeout_ns = below(r, 3) ? below(r, 10000000) : 0;
@@ -376,7 +420,7 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 		p.flags = below(r, 10) ? MAILSLOT_PROC_NONBLOCK : (uint32_t)interesting(r);
 		ret = ioctl(ctl, MAILSLOT_IOC_PROC_OPEN, &p);
 		if (ret >= 0)
-			put_fd(r, ret);
+			put_fd_kind(r, ret, K_PROC);
 		break;
 	}
 	case OP_PROC_READ: {
