@@ -118,11 +118,19 @@ struct mailslot_user *mailslot_user_get(kuid_t uid)
 
 void mailslot_user_put(struct mailslot_user *user)
 {
-	if (!refcount_dec_and_lock(&user->ref, &mailslot_users_lock))
+	bool last;
+
+	if (refcount_dec_not_one(&user->ref))
 		return;
-	hash_del(&user->node);
-	mailslot_nr_users--;
+	spin_lock(&mailslot_users_lock);
+	last = refcount_dec_and_test(&user->ref);
+	if (last) {
+		hash_del(&user->node);
+		mailslot_nr_users--;
+	}
 	spin_unlock(&mailslot_users_lock);
+	if (!last)
+		return;
 	WARN_ON_ONCE(atomic_read(&user->slots) ||
 		     atomic_long_read(&user->bytes));
 	kfree(user);
