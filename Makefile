@@ -34,6 +34,10 @@ else
 MODDIR := $(CURDIR)/build/$(KVER)
 endif
 
+# check, demo and shell build in parallel unless the caller chose -j (which
+# make 4.3 shows in MAKEFLAGS only inside recipes).
+JOBS = $$(case " $$MAKEFLAGS" in *" -j"*) ;; *) echo -j$$(nproc 2>/dev/null || echo 2) ;; esac)
+
 all: modules userlib selftests examples
 
 modules:
@@ -64,15 +68,15 @@ deps:
 	scripts/deps all $(KVER)
 
 check: deps
-	$(MAKE) all
+	$(MAKE) $(JOBS) all
 	KVER=$(KVER) scripts/check
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) $(JOBS) all
 	KVER=$(KVER) scripts/vm-run --add scripts/demo.sh -- sh ./demo.sh
 
 shell: deps
-	$(MAKE) all
+	$(MAKE) $(JOBS) all
 	KVER=$(KVER) scripts/vm-run
 
 # The debug-kernel lane: a cached 6.1 kernel with KASAN, lockdep, kmemleak,
