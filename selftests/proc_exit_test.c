@@ -267,6 +267,28 @@ TEST(core_dump_flag)
 	}
 }
 
+/* /proc/self/fdinfo/OBJ shows pid, signaled and status. */
+static void check_fdinfo(struct __test_metadata *_metadata, int obj,
+			 pid_t pid, int wstatus)
+{
+	char path[64], buf[1024], want[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", obj);
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	snprintf(want, sizeof(want), "mailslot-pid:\t%d\n", pid);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "mailslot-signaled:\t1\n"));
+	snprintf(want, sizeof(want), "mailslot-status:\t%#x\n", wstatus);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
+}
+
 TEST(nonblock_cloexec_poll_epoll)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, out;
@@ -312,6 +334,8 @@ TEST(nonblock_cloexec_poll_epoll)
 	check_exit(_metadata, blk, pid, wstatus, 0, pu_now());
 	/* still level-triggered readable */
 	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 0));
+	/* and fdinfo tells the story */
+	check_fdinfo(_metadata, obj, pid, wstatus);
 	close(ep);
 	close(obj);
 	close(blk);

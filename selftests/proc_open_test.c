@@ -5,7 +5,9 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <linux/capability.h>
 
 #include "proc_util.h"
 #include "kselftest_harness.h"
@@ -282,6 +284,52 @@ static int own_processes(void *arg)
 	ok = pu_wait(&obj, 1, 0, 10 * PU_SEC) == 0;
 	close(obj);
 	return ok ? 0 : 6;
+}
+
+/* As uid 1000 with only capability @cap (-1: none): open pid *arg? */
+static int open_with_cap(int cap, pid_t target)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	int wstatus, r;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1000;
+	if (pid == 0) {
+		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) ||
+		    pu_drop(PU_UID, PU_UID, PU_UID))
+			_exit(100);
+		memset(data, 0, sizeof(data));
+		if (cap >= 0) {
+			data[cap / 32].effective = 1U << (cap % 32);
+			data[cap / 32].permitted = 1U << (cap % 32);
+		}
+		if (syscall(SYS_capset, &hdr, data))
+			_exit(101);
+		r = pu_open(target, 0);
+		_exit(r >= 0 ? 0 : -r);
+	}
+	if (waitpid(pid, &wstatus, 0) != pid || !WIFEXITED(wstatus))
+		return -1000;
+	return -WEXITSTATUS(wstatus);
+}
+
+TEST(capabilities)
+{
+	NEED_MODULE();
+	if (geteuid() != 0)
+		SKIP(return, "needs root to set up capabilities");
+	/* uid 1000 against root (pid 1 and us): only with a capability */
+	EXPECT_EQ(-EPERM, open_with_cap(-1, getpid()));
+	EXPECT_EQ(-EPERM, open_with_cap(CAP_SETUID, getpid()));
+	EXPECT_EQ(-EPERM, open_with_cap(CAP_SYS_ADMIN, 1));
+	EXPECT_EQ(0, open_with_cap(CAP_KILL, getpid()));
+	EXPECT_EQ(0, open_with_cap(CAP_KILL, 1));
+	EXPECT_EQ(0, open_with_cap(CAP_SYS_PTRACE, getpid()));
+	EXPECT_EQ(0, open_with_cap(CAP_SYS_PTRACE, 1));
 }
 
 /* A child that sleeps as @r/@e/@s, returned once it has dropped. */
