@@ -68,15 +68,15 @@ deps:
 	scripts/deps all $(KVER)
 
 check: deps
-	$(MAKE) $(JOBS) all
+	@$(MAKE) $(JOBS) all
 	KVER=$(KVER) scripts/check
 
 demo: deps
-	$(MAKE) $(JOBS) all
+	@$(MAKE) $(JOBS) all
 	KVER=$(KVER) scripts/vm-run --add scripts/demo.sh -- sh ./demo.sh
 
 shell: deps
-	$(MAKE) $(JOBS) all
+	@$(MAKE) $(JOBS) all
 	KVER=$(KVER) scripts/vm-run
 
 # The debug-kernel lane: a cached 6.1 kernel with KASAN, lockdep, kmemleak,
