@@ -421,6 +421,7 @@ TEST(read_interrupted)
  */
 TEST(outlives_process)
 {
+	uint64_t deadline = pu_now() + 15 * PU_SEC;
 	struct mailslot_proc_exit first, ex;
 	int p[2], obj, i;
 	pid_t pid, other;
@@ -433,7 +434,7 @@ TEST(outlives_process)
 	pu_release(p);
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 	ASSERT_EQ(PU_EXSZ, pu_read(obj, &first));
-	for (i = 0; i < 500; i++) {
+	for (i = 0; pu_more(i, 500, 20, deadline); i++) {
 		other = fork();
 		ASSERT_LE(0, other);
 		if (other == 0)

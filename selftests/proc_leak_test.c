@@ -55,6 +55,8 @@ static long slab_active(const char *prefix)
 
 #define FORK_CYCLES	1000
 #define OPEN_CYCLES	4000
+/* Time budget per test: the whole program must stay inside 120 s. */
+#define BUDGET		(25 * PU_SEC)
 
 FIXTURE(cycles) {
 	long refs0, pid0, cg0;
@@ -97,6 +99,10 @@ FIXTURE_TEARDOWN(cycles)
 	if (self->refs0 >= 0) {
 		EXPECT_EQ(self->refs0, refs1);
 	}
+	if (pu_debug_kernel()) {
+		TH_LOG("debug kernel: slab counts not checked (quarantine)");
+		goto out;
+	}
 	if (self->pid0 >= 0) {
 		EXPECT_GT(self->pid0 + slack, pid1);
 	} else {
@@ -105,17 +111,19 @@ FIXTURE_TEARDOWN(cycles)
 	if (self->cg0 >= 0) {
 		EXPECT_GT(self->cg0 + slack, cg1);
 	}
+out:
 }
 
 /* Each cycle a new process: a leaked struct pid reference would show. */
-TEST_F_TIMEOUT(cycles, fork_open_wait_close, 110)
+TEST_F_TIMEOUT(cycles, fork_open_wait_close, 600)
 {
+	uint64_t deadline = pu_now() + BUDGET;
 	struct mailslot_proc_exit ex;
 	int i, obj, fds[2];
 	pid_t pid;
 
 	NEED_MODULE();
-	for (i = 0; i < FORK_CYCLES; i++) {
+	for (i = 0; pu_more(i, FORK_CYCLES, 100, deadline); i++) {
 		pid = fork();
 		ASSERT_LE(0, pid);
 		if (pid == 0)
@@ -141,15 +149,16 @@ TEST_F_TIMEOUT(cycles, fork_open_wait_close, 110)
 }
 
 /* Thousands of objects opened and closed on one running process. */
-TEST_F_TIMEOUT(cycles, open_close_running, 110)
+TEST_F_TIMEOUT(cycles, open_close_running, 600)
 {
+	uint64_t deadline = pu_now() + BUDGET;
 	int p[2], i, obj;
 	pid_t pid;
 
 	NEED_MODULE();
 	pid = pu_spawn(0, p);
 	ASSERT_LE(0, pid);
-	for (i = 0; i < OPEN_CYCLES; i++) {
+	for (i = 0; pu_more(i, OPEN_CYCLES, 500, deadline); i++) {
 		obj = pu_open_at(self->ctl, pid, 0);
 		ASSERT_LE(0, obj) TH_LOG("cycle %d: %s", i, strerror(-obj));
 		if (i % 64 == 0)
@@ -179,17 +188,18 @@ static void *close_all(void *arg)
  * Objects released while their process exits: release and the wake
  * callback race on the pid's wait queue lock, many times over.
  */
-TEST_F_TIMEOUT(cycles, close_while_exiting, 110)
+TEST_F_TIMEOUT(cycles, close_while_exiting, 600)
 {
 	static int fds[256];
 	struct closer_ctx c = { .fds = fds, .n = 256 };
+	uint64_t deadline = pu_now() + BUDGET;
 	int round, i, p[2];
 	pthread_t th;
 	pid_t pid;
 
 	NEED_MODULE();
 	ASSERT_EQ(0, raise_nofile(1024));
-	for (round = 0; round < 10; round++) {
+	for (round = 0; pu_more(round, 10, 2, deadline); round++) {
 		pid = pu_spawn(round, p);
 		ASSERT_LE(0, pid);
 		for (i = 0; i < c.n; i++) {

@@ -33,7 +33,21 @@ static int raise_nofile(unsigned int want)
 	return setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-TEST(thousand_objects_one_process)
+/* No state: only for TEST_F_TIMEOUT (debug kernels are slow). */
+FIXTURE(scale) {
+	int unused;
+};
+
+FIXTURE_SETUP(scale)
+{
+	self->unused = 0;
+}
+
+FIXTURE_TEARDOWN(scale)
+{
+}
+
+TEST_F_TIMEOUT(scale, thousand_objects_one_process, 600)
 {
 	static struct pollfd pfd[NOBJ];
 	struct mailslot_proc_exit ex;
@@ -128,7 +142,7 @@ static void *waiter_fn(void *arg)
 	return NULL;
 }
 
-TEST(hundred_waiters_one_object)
+TEST_F_TIMEOUT(scale, hundred_waiters_one_object, 600)
 {
 	static struct waiter w[NWAITERS];
 	static pthread_t th[NWAITERS];

@@ -228,6 +228,26 @@ static inline int pu_drop(uid_t ruid, uid_t euid, uid_t suid)
 	return setresuid(ruid, euid, suid);
 }
 
+/*
+ * A debug kernel (kmemleak, and with it KASAN in our debug lane): slow, and
+ * its freed objects linger in quarantine, so slab counts say nothing.
+ */
+static inline int pu_debug_kernel(void)
+{
+	return access("/sys/kernel/debug/kmemleak", F_OK) == 0;
+}
+
+/*
+ * Loop bound for stress loops: @want iterations, but stop after @budget_s
+ * seconds once @least are done (debug kernels under TCG are slow).
+ */
+static inline int pu_more(int i, int want, int least, uint64_t deadline)
+{
+	if (i >= want)
+		return 0;
+	return i < least || pu_now() < deadline;
+}
+
 /* Open files of the module: /sys/module/mailslot/refcnt, or -1. */
 static inline long pu_module_refs(void)
 {
