@@ -15,7 +15,10 @@
 #define NWT	3	/* writer threads */
 #define NWP	2	/* writer processes */
 #define NW	(NWT + NWP)
-#define PER_W	1000	/* messages per writer */
+#define PER_W_MAX 1000	/* messages per writer on a fast kernel */
+#define PER_W_MIN 200	/* ... on a slow one (KASAN, lockdep, TCG) */
+
+static unsigned int per_w = PER_W_MAX;
 #define MAXSZ	600
 
 /* Slow kernels (TCG, KASAN, lockdep) need more than the default 30 s. */
@@ -89,7 +92,7 @@ static void *reader(void *arg)
 	static __thread char buf[65536];
 	uint32_t next[NW] = { 0 };
 
-	while (r->got < (long)NW * PER_W) {
+	while (r->got < (long)NW * per_w) {
 		if (r->batch) {
 			struct mailslot_recv_batch b = {
 				.buf = (uintptr_t)buf, .size = sizeof(buf),
@@ -144,7 +147,7 @@ static void *writer(void *arg)
 	char buf[MAXSZ];
 	uint32_t n;
 
-	for (n = 0; n < PER_W; n++) {
+	for (n = 0; n < per_w; n++) {
 		int len = fill(buf, w->id, n);
 
 		if (write(w->fd, buf, len) != len) {
@@ -153,6 +156,39 @@ static void *writer(void *arg)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * Pick the number of messages per writer so that the test takes about 30 s
+ * at most: time 50 messages through a slot with four readers.
+ */
+static void calibrate(void)
+{
+	const char *name = slot_name("calib");
+	int srv, w, l[3], i, k;
+	char buf[MAXSZ];
+	uint64_t t0, per_msg, n;
+
+	srv = slot_create_lim(name, MAXSZ, 0, 0, MAILSLOT_OVERFLOW_BLOCK, 0);
+	w = slot_open(name, O_WRONLY);
+	for (k = 0; k < 3; k++)
+		l[k] = slot_open(name, O_RDONLY);
+	t0 = now_ns();
+	for (i = 0; i < 50; i++) {
+		if (write(w, buf, fill(buf, 0, i)) < 0)
+			break;
+		for (k = 0; k < 3; k++)
+			(void)!read(l[k], buf, sizeof(buf));
+		(void)!read(srv, buf, sizeof(buf));
+	}
+	/* threads and blocking cost about four times the straight loop */
+	per_msg = (now_ns() - t0) / 50 * 4;
+	n = 30000000000ull / (per_msg ? per_msg : 1) / NW;
+	per_w = n > PER_W_MAX ? PER_W_MAX : n < PER_W_MIN ? PER_W_MIN : n;
+	for (k = 0; k < 3; k++)
+		close(l[k]);
+	close(w);
+	close(srv);
 }
 
 TEST_F_TIMEOUT(stress, many_writers_many_readers, 100)
@@ -165,6 +201,8 @@ TEST_F_TIMEOUT(stress, many_writers_many_readers, 100)
 	struct mailslot_info info;
 	int srv, i, status;
 
+	calibrate();
+	TH_LOG("%u writers x %u messages", NW, per_w);
 	srv = slot_create_lim(name, MAXSZ, 16, 4096, MAILSLOT_OVERFLOW_BLOCK,
 			      MAILSLOT_TIMEOUT_INFINITE);
 	ASSERT_LE(0, srv);
@@ -181,7 +219,7 @@ TEST_F_TIMEOUT(stress, many_writers_many_readers, 100)
 	ASSERT_LE(0, rp);
 	if (!rp) {
 		reader(&rd[3]);
-		_exit(rd[3].err ? rd[3].err : rd[3].got == NW * PER_W ? 0 : 250);
+		_exit(rd[3].err ? rd[3].err : rd[3].got == NW * per_w ? 0 : 250);
 	}
 	close(rd[3].fd);
 	for (i = 0; i < 3; i++)
@@ -218,12 +256,12 @@ TEST_F_TIMEOUT(stress, many_writers_many_readers, 100)
 	for (i = 0; i < 3; i++) {
 		pthread_join(rt[i], NULL);
 		EXPECT_EQ(0, rd[i].err) TH_LOG("reader %d", i);
-		EXPECT_EQ(NW * PER_W, rd[i].got);
+		EXPECT_EQ(NW * per_w, rd[i].got);
 	}
 	ASSERT_EQ(rp, waitpid(rp, &status, 0));
 	EXPECT_EQ(0, status);
 	ASSERT_EQ(0, slot_info(srv, &info));
-	EXPECT_EQ(NW * PER_W, info.sent);
+	EXPECT_EQ(NW * per_w, info.sent);
 	EXPECT_EQ(0, info.msgs);
 	EXPECT_EQ(0, info.drops);
 	close(rd[1].fd);
@@ -276,6 +314,7 @@ TEST_F_TIMEOUT(stress, drop_accounting, 100)
 	int stop = 0;
 	int srv, i;
 
+	calibrate();
 	srv = slot_create_lim(name, MAXSZ, 8, 0, MAILSLOT_OVERFLOW_DROP, 0);
 	ASSERT_LE(0, srv);
 	rd[0].fd = srv;
@@ -306,8 +345,8 @@ TEST_F_TIMEOUT(stress, drop_accounting, 100)
 		EXPECT_EQ(0, rd[i].err);
 		ASSERT_EQ(0, slot_info(rd[i].fd, &info));
 		EXPECT_EQ(0, info.msgs);
-		EXPECT_EQ(NWT * PER_W, info.sent);
-		EXPECT_EQ(NWT * PER_W, rd[i].got + info.drops)
+		EXPECT_EQ(NWT * per_w, info.sent);
+		EXPECT_EQ(NWT * per_w, rd[i].got + info.drops)
 			TH_LOG("reader %d got %ld drops %llu", i, rd[i].got,
 			       (unsigned long long)info.drops);
 	}
