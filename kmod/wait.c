@@ -128,8 +128,8 @@ static enum wait_result wait_evaluate(struct mailslot_waiter *w, bool all,
 	return WAIT_SATISFIED;
 }
 
-/* Take the files and queue our entries; -EBADF or -EINVAL on a bad fd. */
-static int wait_setup(struct mailslot_waiter *w, const s32 *fds)
+/* Take the files; -EBADF or -EINVAL on a bad fd. */
+static int wait_get_files(struct mailslot_waiter *w, const s32 *fds)
 {
 	u32 i, j;
 
@@ -149,6 +149,14 @@ static int wait_setup(struct mailslot_waiter *w, const s32 *fds)
 		if (!o->wqh)
 			return -EINVAL;
 	}
+	return 0;
+}
+
+/* Queue our entries on every object's wait queue. */
+static void wait_queue_entries(struct mailslot_waiter *w)
+{
+	u32 i;
+
 	for (i = 0; i < w->count; i++) {
 		struct mailslot_wait_obj *o = &w->objs[i];
 
@@ -157,7 +165,21 @@ static int wait_setup(struct mailslot_waiter *w, const s32 *fds)
 		add_wait_queue(o->wqh, &o->entry);
 		o->queued = true;
 	}
-	return 0;
+}
+
+/*
+ * One look before queueing anything, as poll(2) does: an object already
+ * signaled, or a deadline already passed (timeout 0), needs no entries on
+ * the wait queues.  -EAGAIN: go and wait.
+ */
+static int wait_try(struct mailslot_waiter *w, bool all, ktime_t *deadline,
+		    u32 *index)
+{
+	if (wait_evaluate(w, all, index) == WAIT_SATISFIED)
+		return 0;
+	if (deadline && ktime_compare(ktime_get(), *deadline) >= 0)
+		return -ETIMEDOUT;
+	return -EAGAIN;
 }
 
 static void wait_teardown(struct mailslot_waiter *w)
@@ -248,9 +270,13 @@ int mailslot_wait(struct mailslot_wait __user *uarg)
 	atomic_set(&w->wakeups, 0);
 
 	trace_mailslot_wait_begin(arg.count, arg.flags, arg.timeout_ns);
-	ret = wait_setup(w, fds);
+	ret = wait_get_files(w, fds);
 	if (!ret)
+		ret = wait_try(w, arg.flags & MAILSLOT_WAIT_ALL, dl, &index);
+	if (ret == -EAGAIN) {
+		wait_queue_entries(w);
 		ret = wait_loop(w, arg.flags & MAILSLOT_WAIT_ALL, dl, &index);
+	}
 	wait_teardown(w);
 	kfree(w);
 	trace_mailslot_wait_end(ret, index);
