@@ -1250,7 +1250,7 @@ static void waitany_one(int proc, int n)
 
 static void bench_exit(void)
 {
-	int n = iters(100);
+	int n = iters(200);
 
 	if (!exit_stamp)
 		exit_stamp = shm_alloc(NW * sizeof(uint64_t));
