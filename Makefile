@@ -35,8 +35,11 @@ MODDIR := $(CURDIR)/build/$(KVER)
 endif
 
 # check, demo and shell build in parallel unless the caller chose -j (which
-# make 4.3 shows in MAKEFLAGS only inside recipes).
+# make 4.3 shows in MAKEFLAGS only inside recipes), and under a lock: people
+# sharing a checkout run them at the same time, and two kbuild runs in one
+# tree clobber each other's objects.  The VMs themselves run concurrently.
 JOBS = $$(case " $$MAKEFLAGS" in *" -j"*) ;; *) echo -j$$(nproc 2>/dev/null || echo 2) ;; esac)
+BUILD_LOCKED = @mkdir -p build && flock build/.build.lock $(MAKE) $(JOBS) all
 
 all: modules userlib selftests examples
 
@@ -68,15 +71,15 @@ deps:
 	scripts/deps all $(KVER)
 
 check: deps
-	@$(MAKE) $(JOBS) all
+	$(BUILD_LOCKED)
 	KVER=$(KVER) scripts/check
 
 demo: deps
-	@$(MAKE) $(JOBS) all
+	$(BUILD_LOCKED)
 	KVER=$(KVER) scripts/vm-run --add scripts/demo.sh -- sh ./demo.sh
 
 shell: deps
-	@$(MAKE) $(JOBS) all
+	$(BUILD_LOCKED)
 	KVER=$(KVER) scripts/vm-run
 
 # The debug-kernel lane: a cached 6.1 kernel with KASAN, lockdep, kmemleak,
