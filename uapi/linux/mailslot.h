@@ -57,7 +57,7 @@
 enum mailslot_overflow {
 	MAILSLOT_OVERFLOW_BLOCK = 0,	/* sleep until every reader has room */
 	MAILSLOT_OVERFLOW_FAIL = 1,	/* fail with EAGAIN, nobody gets it */
-	MAILSLOT_OVERFLOW_DROP = 2,	/* drop the full reader's oldest */
+	MAILSLOT_OVERFLOW_DROP = 2	/* drop the full reader's oldest */
 };
 
 /* mailslot_create.flags */
