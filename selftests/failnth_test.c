@@ -140,17 +140,28 @@ static int fail_nth_injected(struct ctx *c)
 /* ---------------------------------------------------------------- */
 /* Objects the module holds: slab objects allocated through mailslot.ko */
 
-static long module_slab_objects(void)
+/*
+ * The allocation sites (cache, caller and stack) of the live objects whose
+ * stack goes through mailslot.ko, with their counts; kept for the report of
+ * what changed.
+ */
+#define MAX_SITES 256
+struct site {
+	char key[1024];
+	long count;
+};
+
+static long module_slab_objects_sites(struct site *sites, int *nsites)
 {
 	DIR *d = opendir(DBG "/slab");
 	struct dirent *e;
 	long total = 0;
-	int found = 0;
+	int found = 0, n = 0;
 
 	if (!d)
 		return -1;
 	while ((e = readdir(d))) {
-		char path[512], line[512];
+		char path[512], line[512], key[1024] = "";
 		long count = 0;
 		int mine = 0;
 		FILE *f;
@@ -163,27 +174,79 @@ static long module_slab_objects(void)
 			continue;
 		found = 1;
 		/* "  COUNT caller..." then indented stack lines, then a blank line */
-		while (fgets(line, sizeof(line), f)) {
-			long n;
+		for (;;) {
+			char *got = fgets(line, sizeof(line), f);
+			long v;
 
-			if (line[0] == '\n') {
-				if (mine)
+			if (!got || line[0] == '\n') {
+				if (mine) {
 					total += count;
+					if (sites && n < MAX_SITES) {
+						snprintf(sites[n].key, sizeof(sites[n].key), "%s", key);
+						sites[n++].count = count;
+					}
+				}
 				count = 0;
 				mine = 0;
+				key[0] = 0;
+				if (!got)
+					break;
 				continue;
 			}
-			if (strncmp(line, "        ", 8) && sscanf(line, "%ld", &n) == 1)
-				count = n;
+			if (strncmp(line, "        ", 8) && sscanf(line, "%ld", &v) == 1) {
+				char *caller = strchr(line + strspn(line, " 0123456789"), ' ');
+
+				count = v;
+				/* cache and caller, without the age/pid/cpus noise */
+				snprintf(key, sizeof(key), "%s: %.*s", e->d_name,
+					 (int)strcspn(line + strspn(line, " 0123456789"), " \n"),
+					 line + strspn(line, " 0123456789"));
+				(void)caller;
+			} else if (strlen(key) + strlen(line) + 2 < sizeof(key)) {
+				line[strcspn(line, "\n")] = 0;
+				strcat(key, " <");
+				strcat(key, line + strspn(line, " "));
+			}
 			if (strstr(line, "[mailslot]"))
 				mine = 1;
 		}
-		if (mine)
-			total += count;
 		fclose(f);
 	}
 	closedir(d);
+	if (nsites)
+		*nsites = n;
 	return found ? total : -1;
+}
+
+static long module_slab_objects(void)
+{
+	return module_slab_objects_sites(NULL, NULL);
+}
+
+/* Print the sites whose count is not what it was in @base. */
+static void report_site_changes(const struct site *base, int nbase)
+{
+	static struct site now[MAX_SITES];
+	int nnow = 0, i, j;
+
+	module_slab_objects_sites(now, &nnow);
+	for (i = 0; i < nnow; i++) {
+		long before = 0;
+
+		for (j = 0; j < nbase; j++)
+			if (!strcmp(base[j].key, now[i].key))
+				before = base[j].count;
+		if (before != now[i].count)
+			printf("# failnth: %ld -> %ld objects from %s\n", before, now[i].count, now[i].key);
+	}
+	for (j = 0; j < nbase; j++) {
+		int seen = 0;
+
+		for (i = 0; i < nnow; i++)
+			seen |= !strcmp(base[j].key, now[i].key);
+		if (!seen)
+			printf("# failnth: %ld -> 0 objects from %s\n", base[j].count, base[j].key);
+	}
 }
 
 /*
@@ -217,13 +280,13 @@ static long settle_slab_objects(long want)
 	long prev = -1, now = -1;
 	int i;
 
-	for (i = 0; i < 30; i++) {
+	for (i = 0; i < 10; i++) {
 		shrink_caches();
 		now = module_slab_objects();
 		if (now < 0 || (want >= 0 && now == want) || (want < 0 && now == prev))
 			break;
 		prev = now;
-		usleep(200000);
+		usleep(500000);
 	}
 	return now;
 }
@@ -683,12 +746,16 @@ FIXTURE_TEARDOWN(failnth)
 TEST_F_TIMEOUT(failnth, every_entry_point, 3600)
 {
 	struct ctx *c = self->c;
+	static struct site base_sites[MAX_SITES];
 	long total = 0, absorbed_total = 0, base, now;
+	int nbase = 0;
 	unsigned int i;
 
 	if (!c)
 		return;
 	base = settle_slab_objects(-1);
+	if (base >= 0)
+		module_slab_objects_sites(base_sites, &nbase);
 	if (base < 0)
 		TH_LOG("no %s/slab/*/alloc_traces (boot with slub_debug=U): slab baseline not checked", DBG);
 
@@ -739,6 +806,8 @@ TEST_F_TIMEOUT(failnth, every_entry_point, 3600)
 		printf("# failnth: slab objects allocated through mailslot.ko: %ld before, %ld after\n",
 		       base, now);
 		EXPECT_EQ(base, now);
+		if (now != base)
+			report_site_changes(base_sites, nbase);
 	}
 }
 
