@@ -24,7 +24,8 @@ int mailslot_slot_create(const struct mailslot_create __user *uarg);
  */
 wait_queue_head_t *mailslot_reader_waitqueue(struct file *file);
 /*
- * True while the reader's queue is not empty.  *@gen changes whenever the
+ * True while the reader's queue is not empty, or once the slot is closed
+ * (read() returns end of file without waiting).  *@gen changes whenever the
  * queue changes, so that a caller can tell that two looks saw one state.
  */
 bool mailslot_reader_signaled(struct file *file, u64 *gen);

@@ -713,8 +713,12 @@ bool mailslot_reader_signaled(struct file *file, u64 *gen)
 	struct mailslot_slot *slot = h->slot;
 	bool signaled;
 
+	/*
+	 * A closed slot's drained reader is signaled too: read() returns end
+	 * of file at once, and a wait must not sleep through that.
+	 */
 	spin_lock(&slot->lock);
-	signaled = h->reader.next;
+	signaled = h->reader.next || slot->dead;
 	*gen = h->reader.gen;
 	spin_unlock(&slot->lock);
 	return signaled;

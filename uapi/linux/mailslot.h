@@ -264,7 +264,8 @@ struct mailslot_proc_exit {
  * @reserved:	must be zero.
  *
  * A process object is signaled once its process has exited, a reader while
- * its queue is not empty.  Waiting consumes nothing.  ETIMEDOUT on expiry,
+ * its queue is not empty or once the server has closed (a read would return
+ * end of file at once).  Waiting consumes nothing.  ETIMEDOUT on expiry,
  * EINTR on a signal; EINVAL for other fds or duplicates; EBADF for a bad fd.
  */
 struct mailslot_wait {
