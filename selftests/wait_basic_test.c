@@ -415,6 +415,41 @@ TEST(mixed_with_slot_readers)
 	close(srv);
 }
 
+static void *close_later(void *arg)
+{
+	struct sender *s = arg;
+
+	pu_sleep_ms(s->ms);
+	close(s->fd);
+	return NULL;
+}
+
+/* A listener whose server closes is signaled: its read returns EOF at once. */
+TEST(server_close_wakes_listener)
+{
+	struct sender c = { .ms = 150 };
+	char name[128], buf[16];
+	int srv, rd;
+	pthread_t th;
+
+	NEED_MODULE();
+	srv = make_slot(name, sizeof(name));
+	ASSERT_LE(0, srv) TH_LOG("CREATE: %s", strerror(errno));
+	rd = open_slot(name, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, rd);
+	EXPECT_EQ(-ETIMEDOUT, pu_wait(&rd, 1, 0, 20 * PU_MS));
+	c.fd = srv;
+	ASSERT_EQ(0, pthread_create(&th, NULL, close_later, &c));
+	/* blocked with nothing queued; the close must wake it */
+	EXPECT_EQ(0, pu_wait(&rd, 1, 0, 30 * PU_SEC));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	/* still signaled, and the read it promised is end of file */
+	EXPECT_EQ(0, pu_wait(&rd, 1, MAILSLOT_WAIT_ALL, 0));
+	EXPECT_EQ(0, read(rd, buf, sizeof(buf)));
+	EXPECT_EQ(0, pu_wait(&rd, 1, 0, 0));
+	close(rd);
+}
+
 TEST(errors)
 {
 	struct mailslot_wait w;
