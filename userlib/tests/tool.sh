@@ -247,9 +247,11 @@ q=$!
 status "$MS" wait --all --timeout 1000 $s1 $q >wait.out
 check "wait --all times out while one still runs, prints the exited" \
 	sh -c "[ $rc = 2 ] && [ \"\$(cat wait.out)\" = '$q exited 5' ]"
-sh -c 'sleep 0.2; exit 6' &
+# Generous delays: on a loaded TCG guest 0.2 s was once too short for
+# `mailslot wait` to open q before it exited and busybox reaped it.
+sh -c 'sleep 1; exit 6' &
 q=$!
-(sleep 0.5; kill -KILL $s1) &
+(sleep 1.5; kill -KILL $s1) &
 status "$MS" wait --all $s1 $q >wait.out
 check "wait --all: both, a kill shown as 'killed 9'" \
 	same wait.out "$s1 killed 9
