@@ -231,7 +231,7 @@ check "wait: exit 0 when the process exits" [ $rc = 0 ]
 check "wait prints 'PID exited CODE'" same wait.out "$bg exited 3"
 wait $bg
 
-sleep 5 &
+sleep 60 &  # killed below
 s1=$!
 status "$MS" wait --timeout 100 $s1 >wait.out
 check "wait --timeout: exit 2 on timeout, nothing printed" sh -c "[ $rc = 2 ] && [ ! -s wait.out ]"
