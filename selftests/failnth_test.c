@@ -179,6 +179,14 @@ static long module_slab_objects_sites(struct site *sites, int *nsites)
 			long v;
 
 			if (!got || line[0] == '\n') {
+				/*
+				 * Radix-tree nodes taken by __radix_tree_preload()
+				 * (idr_preload in kernfs, under device_add) go to a
+				 * per-CPU pool that outlives the call: the kernel's,
+				 * not the module's.
+				 */
+				if (strstr(key, ": __radix_tree_preload+"))
+					mine = 0;
 				if (mine) {
 					total += count;
 					if (sites && n < MAX_SITES) {
