@@ -180,12 +180,16 @@ static long module_slab_objects_sites(struct site *sites, int *nsites)
 
 			if (!got || line[0] == '\n') {
 				/*
-				 * Radix-tree nodes taken by __radix_tree_preload()
-				 * (idr_preload in kernfs, under device_add) go to a
-				 * per-CPU pool that outlives the call: the kernel's,
-				 * not the module's.
+				 * Not the module's, though allocated under its
+				 * calls: radix-tree nodes of the per-CPU preload
+				 * pool (__radix_tree_preload, from idr_preload in
+				 * kernfs under device_add), and slab metadata of a
+				 * new slab page (new_slab: the memcg obj_cgroups
+				 * vector lives as long as the page, which other
+				 * objects share).
 				 */
-				if (strstr(key, ": __radix_tree_preload+"))
+				if (strstr(key, ": __radix_tree_preload+") ||
+				    strstr(key, " <new_slab+"))
 					mine = 0;
 				if (mine) {
 					total += count;
