@@ -66,7 +66,13 @@ static struct mailslot_msg *mailslot_msg_alloc(size_t size)
 	ret = mailslot_user_charge_bytes(user, charge);
 	if (ret)
 		goto err_put;
-	msg = kvmalloc(charge, GFP_KERNEL_ACCOUNT);
+	/*
+	 * Charged to the sender's memory cgroup.  At the cgroup's limit the
+	 * write fails with ENOMEM instead of invoking the cgroup's OOM killer:
+	 * a full mailbox is the sender's error to handle, not a reason to
+	 * kill it.
+	 */
+	msg = kvmalloc(charge, GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL);
 	if (!msg) {
 		ret = -ENOMEM;
 		goto err_uncharge;

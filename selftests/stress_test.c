@@ -14,7 +14,7 @@
  *                    and every object reports its own status.
  *   rmmod_under_load delete_module() while fds are open must fail (EBUSY
  *                    or EAGAIN) and change nothing.
- *   memcg_flood      an unprivileged user in a memory cgroup with
+ *   memcg_flood(_over_cgroup) an unprivileged user in a memory cgroup with
  *                    memory.max floods slots: the module's per-user limits
  *                    answer with clean errors (ENOSPC, EAGAIN; ENOMEM from
  *                    the cgroup), memory.current stays under memory.max,
@@ -504,7 +504,13 @@ static long cg_read(const char *file, const char *key)
 	return v;
 }
 
-STRESS_TEST(memcg_flood)
+/*
+ * @limit is the module's per-user byte limit during the flood: below
+ * memory.max the module refuses first (ENOSPC); above it the cgroup does,
+ * and the write must still fail cleanly (ENOMEM), never OOM-kill.
+ */
+static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
+			int want_errno)
 {
 	char cg[128], file[192];
 	const long max = 64L << 20;
@@ -540,7 +546,7 @@ STRESS_TEST(memcg_flood)
 	 */
 	old_limit = cg_read(PARAM_BYTES, NULL);
 	ASSERT_LT(0, old_limit);
-	ASSERT_EQ(0, cg_write(PARAM_BYTES, "16777216"));
+	ASSERT_EQ(0, cg_write(PARAM_BYTES, limit));
 	ASSERT_EQ(0, pipe(pipefd));
 	kid = fork();
 	ASSERT_LE(0, kid);
@@ -635,6 +641,8 @@ STRESS_TEST(memcg_flood)
 	EXPECT_EQ(0, res.other) TH_LOG("unexpected errno %s", strerror(res.other_errno));
 	EXPECT_LT(0, res.slots);
 	EXPECT_LT(0, res.enospc + res.eagain + res.enomem) TH_LOG("nothing was ever refused");
+	EXPECT_LT(0, want_errno == ENOSPC ? res.enospc : res.enomem)
+		TH_LOG("not refused with %s", strerror(want_errno));
 	EXPECT_LE(current, max);
 	snprintf(file, sizeof(file), "%s/memory.events", cg);
 	EXPECT_EQ(0, cg_read(file, "oom_kill")) TH_LOG("the flood was OOM-killed, not refused");
@@ -651,6 +659,17 @@ STRESS_TEST(memcg_flood)
 	printf("# memcg_flood: memory.current after close: %ld KiB\n", after >> 10);
 	EXPECT_LT(after, 2L << 20);
 	rmdir(cg);
+}
+
+STRESS_TEST(memcg_flood)
+{
+	/* 16 MiB of queue is ~32 MiB of 128 KiB kmallocs: under 64 MiB */
+	memcg_flood(_metadata, "16777216", ENOSPC);
+}
+
+STRESS_TEST(memcg_flood_over_cgroup)
+{
+	memcg_flood(_metadata, "268435456", ENOMEM);
 }
 
 TEST_HARNESS_MAIN
