@@ -116,6 +116,11 @@ struct mailslot_user *mailslot_user_get(kuid_t uid)
 	return user;
 }
 
+kuid_t mailslot_user_uid(const struct mailslot_user *user)
+{
+	return user->uid;
+}
+
 void mailslot_user_put(struct mailslot_user *user)
 {
 	bool last;

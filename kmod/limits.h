@@ -15,6 +15,7 @@ struct mailslot_user;
 /* Reference to the accounting record of @uid, created on first use. */
 struct mailslot_user *mailslot_user_get(kuid_t uid);
 void mailslot_user_put(struct mailslot_user *user);
+kuid_t mailslot_user_uid(const struct mailslot_user *user);
 
 /* Count one more live slot; -ENOSPC above max_slots_per_user. */
 int mailslot_user_charge_slot(struct mailslot_user *user);

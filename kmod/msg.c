@@ -36,7 +36,8 @@ static void mailslot_msg_put(struct mailslot_msg *msg)
 	if (!refcount_dec_and_test(&msg->ref))
 		return;
 	put_pid(msg->pid);
-	mailslot_user_uncharge_bytes(msg->user, msg->charge);
+	mailslot_user_uncharge_bytes(msg->user,
+				     struct_size(msg, data, msg->size));
 	mailslot_user_put(msg->user);
 	kvfree(msg);
 }
@@ -81,11 +82,9 @@ static struct mailslot_msg *mailslot_msg_alloc(size_t size)
 	refcount_set(&msg->ref, 1);
 	msg->pending = 0;
 	msg->user = user;
-	msg->charge = charge;
 	msg->pid = get_pid(task_tgid(current));
 	msg->seq = 0;
 	msg->time_ns = 0;
-	msg->uid = current_euid();
 	msg->gid = current_egid();
 	msg->size = size;
 	return msg;
@@ -191,13 +190,20 @@ static void mailslot_enqueue(struct mailslot_slot *slot,
 		r->msgs++;
 		r->bytes += msg->size;
 		r->gen++;
-		wake_up_poll(&r->wait, EPOLLIN | EPOLLRDNORM);
+		/*
+		 * A sleeper queues itself before it looks at the queue under
+		 * the slot lock, which we hold: no barrier needed to see it.
+		 */
+		if (waitqueue_active(&r->wait))
+			wake_up_poll(&r->wait, EPOLLIN | EPOLLRDNORM);
 	}
 }
 
 static void mailslot_wake_writers(struct mailslot_slot *slot)
 {
-	wake_up_poll(&slot->wwait, EPOLLOUT | EPOLLWRNORM);
+	/* Full barrier: pairs with the one in the writer's prepare_to_wait. */
+	if (wq_has_sleeper(&slot->wwait))
+		wake_up_poll(&slot->wwait, EPOLLOUT | EPOLLWRNORM);
 }
 
 void mailslot_reader_init(struct mailslot_reader *r, u64 timeout_ns)
@@ -335,9 +341,14 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 	}
 }
 
-/* @msg has been delivered: take it off the reader's queue. */
-static void mailslot_recv_done(struct mailslot_handle *h,
-			       struct mailslot_msg *msg)
+/*
+ * @msg has been delivered: take it off the reader's queue.  With @nextp,
+ * also take a reference to the reader's next message (NULL when none) in
+ * the same critical section, and leave waking the writers to the caller.
+ */
+static void __mailslot_recv_done(struct mailslot_handle *h,
+				 struct mailslot_msg *msg,
+				 struct mailslot_msg **nextp)
 {
 	struct mailslot_slot *slot = h->slot;
 	struct mailslot_reader *r = &h->reader;
@@ -354,10 +365,22 @@ static void mailslot_recv_done(struct mailslot_handle *h,
 		slot->drops--;
 	}
 	slot->received++;
+	if (nextp) {
+		*nextp = r->next;
+		if (*nextp)
+			refcount_inc(&(*nextp)->ref);
+	}
 	spin_unlock(&slot->lock);
 	mailslot_msg_free_list(&freed);
 	mailslot_msg_put(msg);
-	mailslot_wake_writers(slot);
+	if (!nextp)
+		mailslot_wake_writers(slot);
+}
+
+static void mailslot_recv_done(struct mailslot_handle *h,
+			       struct mailslot_msg *msg)
+{
+	__mailslot_recv_done(h, msg, NULL);
 }
 
 static void mailslot_msg_info(const struct mailslot_msg *msg,
@@ -368,7 +391,7 @@ static void mailslot_msg_info(const struct mailslot_msg *msg,
 	info->seq = msg->seq;
 	info->time_ns = msg->time_ns;
 	info->pid = pid_nr_ns(msg->pid, task_active_pid_ns(current));
-	info->uid = from_kuid_munged(ns, msg->uid);
+	info->uid = from_kuid_munged(ns, mailslot_user_uid(msg->user));
 	info->gid = from_kgid_munged(ns, msg->gid);
 	info->size = msg->size;
 }
@@ -641,17 +664,16 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 			mailslot_msg_put(msg);
 			break;
 		}
-		mailslot_recv_done(h, msg);
 		used += rec;
-		if (++n == b.max_msgs)
+		if (++n == b.max_msgs) {
+			__mailslot_recv_done(h, msg, NULL);
 			break;
-		spin_lock(&slot->lock);
-		msg = r->next;
-		if (msg)
-			refcount_inc(&msg->ref);
-		spin_unlock(&slot->lock);
+		}
+		__mailslot_recv_done(h, msg, &msg);
 	}
 	mutex_unlock(&r->read_mutex);
+	if (n)
+		mailslot_wake_writers(slot);
 
 	if (ret && ret != -EMSGSIZE)
 		return ret;
@@ -729,3 +751,7 @@ bool mailslot_reader_signaled(struct file *file, u64 *gen)
 	spin_unlock(&slot->lock);
 	return signaled;
 }
+
+/* A 64-byte message takes kmalloc-128, as an mqueue message does. */
+static_assert(!IS_ENABLED(CONFIG_64BIT) ||
+	      offsetof(struct mailslot_msg, data) == 64);

@@ -37,27 +37,27 @@ struct mailslot_user;
  * @pending:	readers that still have the message queued; protected by
  *		the slot lock.  Messages with @pending == 0 form a prefix of
  *		the list and are unlinked at once.
- * @user:	the sender, charged @charge bytes until the message is freed.
- * @charge:	bytes charged to @user.
+ * @user:	the sender's euid, charged struct_size(msg, data, size) bytes
+ *		until the message is freed.
  * @pid:	sender's thread group.
  * @seq:	per-slot sequence number; set under the slot lock, then
  *		constant like every field below.
  * @time_ns:	CLOCK_MONOTONIC when queued.
- * @uid:	sender's euid.
- * @gid:	sender's egid.
+ * @gid:	sender's egid (the euid is @user's uid).
  * @size:	payload bytes.
  * @data:	payload.
+ *
+ * 64 bytes before @data, so that a 64-byte message fits kmalloc-128 as
+ * an mqueue message does.
  */
 struct mailslot_msg {
 	struct list_head node;
 	refcount_t ref;
 	u32 pending;
 	struct mailslot_user *user;
-	size_t charge;
 	struct pid *pid;
 	u64 seq;
 	u64 time_ns;
-	kuid_t uid;
 	kgid_t gid;
 	u32 size;
 	u8 data[];
