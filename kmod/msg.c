@@ -346,13 +346,14 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
  * also take a reference to the reader's next message (NULL when none) in
  * the same critical section, and leave waking the writers to the caller.
  */
-static void __mailslot_recv_done(struct mailslot_handle *h,
+static bool __mailslot_recv_done(struct mailslot_handle *h,
 				 struct mailslot_msg *msg,
 				 struct mailslot_msg **nextp)
 {
 	struct mailslot_slot *slot = h->slot;
 	struct mailslot_reader *r = &h->reader;
 	LIST_HEAD(freed);
+	bool low;
 
 	trace_mailslot_receive(slot->name, msg->seq, msg->size);
 	spin_lock(&slot->lock);
@@ -365,6 +366,15 @@ static void __mailslot_recv_done(struct mailslot_handle *h,
 		slot->drops--;
 	}
 	slot->received++;
+	/*
+	 * Blocked writers are woken once this queue is at most half full, not
+	 * for every message taken (as sockets do with sk_sndbuf / 2): a
+	 * writer that was woken for one free place fills it and sleeps again,
+	 * two context switches per message.  A reader only sleeps on an empty
+	 * queue, which is below half, so no writer sleeps on a queue nobody
+	 * drains.
+	 */
+	low = r->msgs <= slot->max_msgs / 2 && r->bytes <= slot->max_bytes / 2;
 	if (nextp) {
 		*nextp = r->next;
 		if (*nextp)
@@ -373,8 +383,9 @@ static void __mailslot_recv_done(struct mailslot_handle *h,
 	spin_unlock(&slot->lock);
 	mailslot_msg_free_list(&freed);
 	mailslot_msg_put(msg);
-	if (!nextp)
+	if (!nextp && low)
 		mailslot_wake_writers(slot);
+	return low;
 }
 
 static void mailslot_recv_done(struct mailslot_handle *h,
@@ -626,6 +637,7 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 	struct iov_iter to;
 	void __user *buf;
 	u64 used = 0, rec;
+	bool low = false;
 	long n = 0;
 	int ret;
 
@@ -666,13 +678,14 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 		}
 		used += rec;
 		if (++n == b.max_msgs) {
-			__mailslot_recv_done(h, msg, NULL);
+			__mailslot_recv_done(h, msg, NULL);	/* wakes if low */
+			low = false;
 			break;
 		}
-		__mailslot_recv_done(h, msg, &msg);
+		low = __mailslot_recv_done(h, msg, &msg);
 	}
 	mutex_unlock(&r->read_mutex);
-	if (n)
+	if (low)
 		mailslot_wake_writers(slot);
 
 	if (ret && ret != -EMSGSIZE)
