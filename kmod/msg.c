@@ -71,9 +71,10 @@ static struct mailslot_msg *mailslot_msg_alloc(size_t size)
 	 * Charged to the sender's memory cgroup.  At the cgroup's limit the
 	 * write fails with ENOMEM instead of invoking the cgroup's OOM killer:
 	 * a full mailbox is the sender's error to handle, not a reason to
-	 * kill it.
+	 * kill it, nor to log an allocation-failure splat.
 	 */
-	msg = kvmalloc(charge, GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL);
+	msg = kvmalloc(charge,
+		       GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!msg) {
 		ret = -ENOMEM;
 		goto err_uncharge;
