@@ -17,20 +17,6 @@
 			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
 	} while (0)
 
-static int raise_nofile(unsigned int want)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl))
-		return -1;
-	if (rl.rlim_cur >= want)
-		return 0;
-	rl.rlim_cur = want;
-	if (rl.rlim_max < want)
-		rl.rlim_max = want;
-	return setrlimit(RLIMIT_NOFILE, &rl);
-}
-
 /* Active objects of slab caches whose name starts with @prefix, or -1. */
 static long slab_active(const char *prefix)
 {
@@ -198,7 +184,7 @@ TEST_F_TIMEOUT(cycles, close_while_exiting, 600)
 	pid_t pid;
 
 	NEED_MODULE();
-	ASSERT_EQ(0, raise_nofile(1024));
+	ASSERT_EQ(0, pu_raise_nofile(1024));
 	for (round = 0; pu_more(round, 10, 2, deadline); round++) {
 		pid = pu_spawn(round, p);
 		ASSERT_LE(0, pid);

@@ -19,20 +19,6 @@
 #define NOBJ		1000
 #define NWAITERS	100
 
-static int raise_nofile(unsigned int want)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl))
-		return -1;
-	if (rl.rlim_cur >= want)
-		return 0;
-	rl.rlim_cur = want;
-	if (rl.rlim_max < want)
-		rl.rlim_max = want;
-	return setrlimit(RLIMIT_NOFILE, &rl);
-}
-
 /* No state: only for TEST_F_TIMEOUT (debug kernels are slow). */
 FIXTURE(scale) {
 	int unused;
@@ -56,7 +42,7 @@ TEST_F_TIMEOUT(scale, thousand_objects_one_process, 600)
 	pid_t pid;
 
 	NEED_MODULE();
-	ASSERT_EQ(0, raise_nofile(NOBJ + 64));
+	ASSERT_EQ(0, pu_raise_nofile(NOBJ + 64));
 	pid = pu_spawn(21, p);
 	ASSERT_LE(0, pid);
 	for (i = 0; i < NOBJ; i++) {

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -263,6 +264,51 @@ static inline long pu_module_refs(void)
 		return -1;
 	buf[n] = '\0';
 	return strtol(buf, NULL, 10);
+}
+
+/*
+ * A slot named "@prefix-PID-@tag" in @name with default limits and the
+ * server's MAILSLOT_CREATE_* @flags; returns the server fd, or -1.
+ */
+static inline int pu_slot_create(char *name, size_t len, const char *prefix,
+				 const char *tag, unsigned int flags)
+{
+	struct mailslot_create c;
+	int ctl, fd;
+
+	snprintf(name, len, "%s-%d-%s", prefix, getpid(), tag);
+	memset(&c, 0, sizeof(c));
+	c.name = (uintptr_t)name;
+	c.flags = flags;
+	ctl = pu_control();
+	if (ctl < 0)
+		return -1;
+	fd = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
+	close(ctl);
+	return fd;
+}
+
+static inline int pu_slot_open(const char *name, int flags)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), MAILSLOT_DEV_DIR "/%s", name);
+	return open(path, flags | O_CLOEXEC);
+}
+
+/* At least @want open files (many objects per test). */
+static inline int pu_raise_nofile(unsigned int want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	if (rl.rlim_cur >= want)
+		return 0;
+	rl.rlim_cur = want;
+	if (rl.rlim_max < want)
+		rl.rlim_max = want;
+	return setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 #endif /* _PROC_UTIL_H */

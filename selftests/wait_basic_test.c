@@ -308,31 +308,6 @@ TEST(fd_closed_during_wait)
 
 /* ---- slot readers mixed with process objects ---- */
 
-static int make_slot(char *name, size_t len)
-{
-	struct mailslot_create c;
-	static int n;
-	int ctl, fd;
-
-	snprintf(name, len, "wait-basic-%d-%d", getpid(), n++);
-	memset(&c, 0, sizeof(c));
-	c.name = (uintptr_t)name;
-	ctl = pu_control();
-	if (ctl < 0)
-		return -1;
-	fd = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
-	close(ctl);
-	return fd;
-}
-
-static int open_slot(const char *name, int flags)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), MAILSLOT_DEV_DIR "/%s", name);
-	return open(path, flags | O_CLOEXEC);
-}
-
 static __u64 queued(int fd)
 {
 	struct mailslot_info info;
@@ -367,11 +342,11 @@ TEST(mixed_with_slot_readers)
 	pthread_t th;
 
 	NEED_MODULE();
-	srv = make_slot(name, sizeof(name));
+	srv = pu_slot_create(name, sizeof(name), "wait-basic", "mixed", 0);
 	ASSERT_LE(0, srv) TH_LOG("CREATE: %s", strerror(errno));
-	wr = open_slot(name, O_WRONLY);
+	wr = pu_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, wr);
-	rd = open_slot(name, O_RDONLY | O_NONBLOCK);
+	rd = pu_slot_open(name, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, rd);
 	ASSERT_EQ(0, kids_start(&k, 1));
 
@@ -433,9 +408,9 @@ TEST(server_close_wakes_listener)
 	pthread_t th;
 
 	NEED_MODULE();
-	srv = make_slot(name, sizeof(name));
+	srv = pu_slot_create(name, sizeof(name), "wait-basic", "close", 0);
 	ASSERT_LE(0, srv) TH_LOG("CREATE: %s", strerror(errno));
-	rd = open_slot(name, O_RDONLY | O_NONBLOCK);
+	rd = pu_slot_open(name, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, rd);
 	EXPECT_EQ(-ETIMEDOUT, pu_wait(&rd, 1, 0, 20 * PU_MS));
 	c.fd = srv;

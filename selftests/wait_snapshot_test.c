@@ -15,31 +15,6 @@
 			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
 	} while (0)
 
-static int make_slot(char *name, size_t len, const char *tag)
-{
-	struct mailslot_create c;
-	int ctl, fd;
-
-	snprintf(name, len, "wait-snap-%d-%s", getpid(), tag);
-	memset(&c, 0, sizeof(c));
-	c.name = (uintptr_t)name;
-	c.flags = MAILSLOT_CREATE_NONBLOCK;	/* the server is our reader */
-	ctl = pu_control();
-	if (ctl < 0)
-		return -1;
-	fd = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
-	close(ctl);
-	return fd;
-}
-
-static int open_slot(const char *name, int flags)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), MAILSLOT_DEV_DIR "/%s", name);
-	return open(path, flags | O_CLOEXEC);
-}
-
 struct alternator {
 	int wa, wb;		/* writers */
 	int ra, rb;		/* readers (O_NONBLOCK) */
@@ -84,10 +59,10 @@ TEST(never_together_never_satisfied)
 	pthread_t th;
 
 	NEED_MODULE();
-	a.ra = make_slot(na, sizeof(na), "a");
-	a.rb = make_slot(nb, sizeof(nb), "b");
-	a.wa = open_slot(na, O_WRONLY);
-	a.wb = open_slot(nb, O_WRONLY);
+	a.ra = pu_slot_create(na, sizeof(na), "wait-snap", "a", MAILSLOT_CREATE_NONBLOCK);
+	a.rb = pu_slot_create(nb, sizeof(nb), "wait-snap", "b", MAILSLOT_CREATE_NONBLOCK);
+	a.wa = pu_slot_open(na, O_WRONLY);
+	a.wb = pu_slot_open(nb, O_WRONLY);
 	ASSERT_LE(0, a.wa);
 	ASSERT_LE(0, a.wb);
 	ASSERT_LE(0, a.ra);
@@ -97,13 +72,13 @@ TEST(never_together_never_satisfied)
 	 * that one look at all of them takes long enough for A and B to
 	 * trade places meanwhile.
 	 */
-	srvx = make_slot(nx, sizeof(nx), "x");
+	srvx = pu_slot_create(nx, sizeof(nx), "wait-snap", "x", MAILSLOT_CREATE_NONBLOCK);
 	ASSERT_LE(0, srvx);
-	wx = open_slot(nx, O_WRONLY);
+	wx = pu_slot_open(nx, O_WRONLY);
 	ASSERT_LE(0, wx);
 	fds[0] = a.ra;
 	for (i = 1; i < MAILSLOT_WAIT_MAX - 1; i++) {
-		fds[i] = open_slot(nx, O_RDONLY);
+		fds[i] = pu_slot_open(nx, O_RDONLY);
 		ASSERT_LE(0, fds[i]);
 	}
 	fds[MAILSLOT_WAIT_MAX - 1] = a.rb;
