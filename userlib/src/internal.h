@@ -21,7 +21,7 @@ static inline int ms_to_ns(int timeout_ms, __u64 *ns)
 	return 0;
 }
 
-int ms_open_control(void);
+int ms_control_ioctl(unsigned long cmd, void *arg);
 int ms_wait_readable(int fd, int timeout_ms);
 
 #endif

@@ -14,7 +14,6 @@
 MS_EXPORT int mailslot_proc_open(pid_t pid, unsigned int flags)
 {
 	struct mailslot_proc_open po;
-	int ctl, fd, r;
 
 	if (pid <= 0)
 		return -EINVAL;
@@ -23,20 +22,14 @@ MS_EXPORT int mailslot_proc_open(pid_t pid, unsigned int flags)
 	memset(&po, 0, sizeof(po));
 	po.pid = (__u32)pid;
 	po.flags = flags;
-	ctl = ms_open_control();
-	if (ctl < 0)
-		return ctl;
-	fd = ioctl(ctl, MAILSLOT_IOC_PROC_OPEN, &po);
-	r = fd < 0 ? -errno : fd;
-	close(ctl);
-	return r;
+	return ms_control_ioctl(MAILSLOT_IOC_PROC_OPEN, &po);
 }
 
 MS_EXPORT int mailslot_wait_many(const int *fds, unsigned int count,
 				 unsigned int flags, int timeout_ms)
 {
 	struct mailslot_wait w;
-	int ctl, r;
+	int r;
 
 	if (!fds)
 		return -EFAULT;
@@ -51,13 +44,10 @@ MS_EXPORT int mailslot_wait_many(const int *fds, unsigned int count,
 	w.fds = (uintptr_t)fds;
 	w.count = count;
 	w.flags = flags;
-	ctl = ms_open_control();
-	if (ctl < 0)
-		return ctl;
-	r = ioctl(ctl, MAILSLOT_IOC_WAIT, &w);
-	r = r < 0 ? -errno : (flags & MAILSLOT_WAIT_ALL) ? 0 : (int)w.index;
-	close(ctl);
-	return r;
+	r = ms_control_ioctl(MAILSLOT_IOC_WAIT, &w);
+	if (r < 0)
+		return r;
+	return (flags & MAILSLOT_WAIT_ALL) ? 0 : (int)w.index;
 }
 
 MS_EXPORT int mailslot_wait_one(int fd, int timeout_ms)

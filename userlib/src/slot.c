@@ -28,11 +28,18 @@ static const char *slot_name(const char *name)
 	return name;
 }
 
-int ms_open_control(void)
+/* One ioctl on a control device opened for it: its result, or -errno. */
+int ms_control_ioctl(unsigned long cmd, void *arg)
 {
-	int fd = open(MAILSLOT_CONTROL_PATH, O_RDONLY | O_CLOEXEC);
+	int ctl = open(MAILSLOT_CONTROL_PATH, O_RDONLY | O_CLOEXEC);
+	int r;
 
-	return fd < 0 ? -errno : fd;
+	if (ctl < 0)
+		return -errno;
+	r = ioctl(ctl, cmd, arg);
+	r = r < 0 ? -errno : r;
+	close(ctl);
+	return r;
 }
 
 /*
@@ -67,7 +74,7 @@ MS_EXPORT int mailslot_create(const char *name, const struct mailslot_attr *attr
 	static const struct mailslot_attr defaults = MAILSLOT_ATTR_INIT;
 	struct mailslot_create c;
 	unsigned int i;
-	int ctl, fd, r;
+	int r;
 
 	name = slot_name(name);
 	if (!name)
@@ -94,13 +101,7 @@ MS_EXPORT int mailslot_create(const char *name, const struct mailslot_attr *attr
 	c.overflow = (unsigned int)attr->overflow;
 	c.flags = attr->flags;
 
-	ctl = ms_open_control();
-	if (ctl < 0)
-		return ctl;
-	fd = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
-	r = fd < 0 ? -errno : fd;
-	close(ctl);
-	return r;
+	return ms_control_ioctl(MAILSLOT_IOC_CREATE, &c);
 }
 
 MS_EXPORT int mailslot_open(const char *name, int flags)
