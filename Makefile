@@ -11,6 +11,8 @@
 #   make check KVER=6.12 | KVER=6.12-rt     the same on Debian's 6.12 kernels
 #   sudo make install / sudo make check-host    on a host that can insmod
 #   make lint / check-dkms / check-install        packaging and style gates
+#   make check-vm-run   the VM runner's KVM fallback and watchdog (forced failures)
+#   make soak [SOAK_RUNS=5] [KVER=..]   make check N times, failing tests by name
 #   make check-kselftest-tree   build selftests/ inside a kernel tree's lib.mk
 #
 # KDIR=<kernel build dir> overrides the kernel to build against; by default
@@ -123,6 +125,15 @@ lint:
 check-dkms:
 	scripts/check-dkms
 
+# make check (or SOAK_TARGET) SOAK_RUNS times on a lane; names every failure.
+SOAK_RUNS ?= 5
+soak:
+	KVER=$(KVER) SOAK_TARGET=$(or $(SOAK_TARGET),check) scripts/soak $(SOAK_RUNS)
+
+# The VM runner's accelerator fallback and watchdog, on forced failures.
+check-vm-run: all
+	scripts/tests/vm-run-test
+
 check-install:
 	scripts/check-install
 
@@ -136,4 +147,4 @@ clean:
 
 .PHONY: all modules userlib selftests examples deps check demo shell \
 	check-host check-kselftest-tree install clean \
-	uninstall lint check-dkms check-install
+	uninstall lint check-dkms check-install check-vm-run soak

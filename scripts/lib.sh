@@ -74,3 +74,74 @@ ms_vmlinuz() {
 ms_ksft_dir() {
 	echo "$MS_CACHE/ksft-$MS_KSFT_VER"
 }
+
+# --- the accelerator -------------------------------------------------------
+# /dev/kvm can exist and still be unable to run the guest: nested KVMs that
+# reject MSRs (QEMU aborts at once), or a software-assisted nested KVM
+# (kvm-pvm) that boots the guest and then stops it with "KVM internal error"
+# after half a minute.  vm-run finds the second kind during a real boot and
+# records it here, so that later boots of this host go straight to TCG.  The
+# record is keyed by the host's boot and QEMU's version, so a reboot or a new
+# QEMU tries KVM again.  For tests: VM_ACCEL_STATE overrides the file, and
+# VM_QEMU_KVM names the program run for KVM (probe and boot) instead of QEMU,
+# and VM_KVM_DEV the device that stands for /dev/kvm.
+ms_accel_state() {
+	echo "${VM_ACCEL_STATE:-$MS_CACHE/accel-verdict}"
+}
+
+ms_accel_key() {
+	local boot qv
+	boot=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown-boot)
+	qv=$(qemu-system-x86_64 --version 2>/dev/null | head -n1)
+	echo "$boot $(uname -r) ${qv:-no-qemu}"
+}
+
+# Print why KVM is known not to run the guest on this host, or nothing.
+ms_accel_known_broken() {
+	local f key
+	f=$(ms_accel_state)
+	[ -r "$f" ] || return 0
+	key=$(ms_accel_key)
+	awk -v k="$key" 'NR == 1 && $0 == k {getline; print; exit}' "$f"
+}
+
+# Record that KVM cannot run the guest on this host: $1 is the reason.
+ms_accel_record_broken() {
+	local f
+	f=$(ms_accel_state)
+	mkdir -p "$(dirname "$f")"
+	printf '%s\n%s (%s)\n' "$(ms_accel_key)" "$1" "$(date -u '+%Y-%m-%d %H:%M UTC')" >"$f.$$" &&
+		mv "$f.$$" "$f"
+}
+
+# Choose the accelerator: print "kvm" or "tcg", and log one line when TCG is
+# chosen although /dev/kvm exists.  VM_ACCEL=kvm|tcg forces one.
+ms_accel_choose() {
+	local why err dev
+	case ${VM_ACCEL:-auto} in
+	kvm | tcg) echo "$VM_ACCEL"; return 0 ;;
+	auto | '') ;;
+	*) ms_die "VM_ACCEL=$VM_ACCEL: use kvm, tcg or auto" ;;
+	esac
+	dev=${VM_KVM_DEV:-/dev/kvm}
+	if [ ! -e "$dev" ]; then
+		echo tcg; return 0
+	fi
+	if [ ! -r "$dev" ] || [ ! -w "$dev" ]; then
+		ms_log "using TCG: $dev is not readable and writable by $(id -un)"
+		echo tcg; return 0
+	fi
+	why=$(ms_accel_known_broken)
+	if [ -n "$why" ]; then
+		ms_log "using TCG: KVM cannot run the guest on this host: $why; recorded in $(ms_accel_state)"
+		echo tcg; return 0
+	fi
+	# A paused VM that quits at once: catches KVMs that refuse the CPU model.
+	if ! err=$(echo quit | timeout 10 "${VM_QEMU_KVM:-qemu-system-x86_64}" -accel kvm -cpu host -S \
+		-nodefaults -display none -monitor stdio 2>&1 >/dev/null); then
+		err=$(printf '%s\n' "$err" | grep -m1 -iE 'error|fail' || true)
+		ms_log "using TCG: KVM fails QEMU's start-up probe${err:+ ($err)}"
+		echo tcg; return 0
+	fi
+	echo kvm
+}
