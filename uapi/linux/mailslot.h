@@ -218,7 +218,10 @@ struct mailslot_info {
  *
  * Returns a process-object fd (O_RDONLY, O_CLOEXEC).  ESRCH: no such
  * process; EINVAL: @pid names a thread that is not a thread-group leader;
- * EPERM: the caller could not send the process a signal (see mailslot(7)).
+ * EPERM: the caller may not read the process's state, by the rule of
+ * ptrace_may_access(PTRACE_MODE_READ_REALCREDS): its real uid and gid must
+ * be all of the target's, and the target dumpable, or the caller needs
+ * CAP_SYS_PTRACE over it (see mailslot(7)).
  */
 struct mailslot_proc_open {
 	__u32 pid;
