@@ -36,6 +36,7 @@
 #include <linux/slab.h>
 #include <linux/stringhash.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 #include <linux/xarray.h>
 
 #include "compat.h"
@@ -189,6 +190,7 @@ static void mailslot_slot_release(struct kref *ref)
 
 	WARN_ON_ONCE(!list_empty(&slot->msgs) || !list_empty(&slot->readers));
 	mailslot_user_put(slot->user);
+	put_user_ns(slot->user_ns);
 	kfree(slot);
 	atomic_dec(&mailslot_nr_slots);
 }
@@ -484,6 +486,7 @@ int mailslot_slot_create(const struct mailslot_create __user *uarg)
 	INIT_LIST_HEAD(&slot->list);
 	init_waitqueue_head(&slot->wwait);
 	slot->minor = -1;
+	slot->user_ns = get_user_ns(current_user_ns());
 	slot->uid = current_fsuid();
 	slot->gid = current_fsgid();
 	slot->mode = c.mode;
@@ -574,6 +577,19 @@ static void mailslot_seq_stop(struct seq_file *m, void *v)
 	mutex_unlock(&mailslot_names_lock);
 }
 
+/*
+ * Is a slot created in @ns listed to a reader in @viewer?  Only when @ns
+ * is @viewer or one of its descendants (in_userns(), which is not
+ * exported): a container sees its own slots, not its host's.
+ */
+static bool mailslot_ns_visible(const struct user_namespace *viewer,
+				const struct user_namespace *ns)
+{
+	while (ns->level > viewer->level)
+		ns = ns->parent;
+	return ns == viewer;
+}
+
 static int mailslot_seq_show(struct seq_file *m, void *v)
 {
 	struct mailslot_slot *slot;
@@ -585,6 +601,8 @@ static int mailslot_seq_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	slot = list_entry(v, struct mailslot_slot, list);
+	if (!mailslot_ns_visible(seq_user_ns(m), slot->user_ns))
+		return SEQ_SKIP;
 	spin_lock(&slot->lock);
 	readers = slot->nreaders;
 	writers = slot->nwriters;
