@@ -140,15 +140,20 @@ static bool mailslot_reader_has_room(struct mailslot_slot *slot,
 	return r->msgs < slot->max_msgs && r->bytes + size <= slot->max_bytes;
 }
 
+/*
+ * Does every reader have room for @size more bytes?  No walk of the
+ * readers: every reader's queue is a suffix of slot->msgs (it sees every
+ * message written after it opened and takes or drops them oldest first),
+ * and the unneeded prefix is trimmed under the lock each time a message
+ * leaves a queue, so the head of the list is some reader's next message
+ * and the fullest queue is the whole list: slot->nmsgs messages,
+ * slot->nbytes bytes.
+ */
 static bool mailslot_all_have_room(struct mailslot_slot *slot, size_t size)
 {
-	struct mailslot_reader *r;
-
 	lockdep_assert_held(&slot->lock);
-	list_for_each_entry(r, &slot->readers, node)
-		if (!mailslot_reader_has_room(slot, r, size))
-			return false;
-	return true;
+	return slot->nmsgs < slot->max_msgs &&
+	       slot->nbytes + size <= slot->max_bytes;
 }
 
 /* MAILSLOT_OVERFLOW_DROP: make room for @size bytes in every queue. */

@@ -17,6 +17,7 @@
  * records it, under the object's lock.
  */
 #include <linux/anon_inodes.h>
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -26,6 +27,8 @@
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
@@ -175,24 +178,50 @@ static int procobj_check(struct mailslot_proc *obj, struct task_struct *held)
 }
 
 /*
- * The caller may open @task if it could send it a signal (the rule of
- * kill_ok_by_cred(): its real or effective uid is the target's real or
- * saved uid), or has CAP_KILL or CAP_SYS_PTRACE in the target's user
- * namespace.
+ * The caller may open @task if it may read the task's state, by the rule
+ * /proc and ptrace(2) apply: ptrace_may_access(task,
+ * PTRACE_MODE_READ_REALCREDS | PTRACE_MODE_NOAUDIT), which is not exported
+ * to modules, so its checks are made here.  The caller's real uid and gid
+ * must be all of the target's uids and gids (real, effective, saved), or it
+ * has CAP_SYS_PTRACE in the target's user namespace; and a target that is
+ * not dumpable (it changed credentials, ran a setuid program or called
+ * prctl(PR_SET_DUMPABLE, 0)) needs CAP_SYS_PTRACE in the user namespace of
+ * its mm.  The LSM hook (security_ptrace_access_check(): Yama, SELinux)
+ * is not exported either and is not consulted.  Capabilities are checked
+ * with the _noaudit variants, as PTRACE_MODE_NOAUDIT does: a refused open
+ * is an answer, not an attempted intrusion worth a log line.
  */
 static bool procobj_may_open(struct task_struct *task)
 {
-	const struct cred *cred = current_cred();
-	const struct cred *tcred = get_task_cred(task);
+	const struct cred *cred = current_cred(), *tcred;
+	struct mm_struct *mm;
 	bool ok;
 
-	ok = uid_eq(cred->euid, tcred->suid) ||
-	     uid_eq(cred->euid, tcred->uid) ||
-	     uid_eq(cred->uid, tcred->suid) ||
-	     uid_eq(cred->uid, tcred->uid) ||
-	     ns_capable(tcred->user_ns, CAP_KILL) ||
-	     ns_capable(tcred->user_ns, CAP_SYS_PTRACE);
-	put_cred(tcred);
+	if (same_thread_group(task, current))
+		return true;
+	task_lock(task);
+	rcu_read_lock();
+	tcred = __task_cred(task);
+	ok = (uid_eq(cred->uid, tcred->euid) &&
+	      uid_eq(cred->uid, tcred->suid) &&
+	      uid_eq(cred->uid, tcred->uid) &&
+	      gid_eq(cred->gid, tcred->egid) &&
+	      gid_eq(cred->gid, tcred->sgid) &&
+	      gid_eq(cred->gid, tcred->gid)) ||
+	     ns_capable_noaudit(tcred->user_ns, CAP_SYS_PTRACE);
+	rcu_read_unlock();
+	if (ok) {
+		/*
+		 * Dumpability after the credentials, as ptrace does: pairs
+		 * with the write barrier in commit_creds().
+		 */
+		smp_rmb();
+		mm = task->mm;
+		if (mm && get_dumpable(mm) != SUID_DUMP_USER &&
+		    !ns_capable_noaudit(mm->user_ns, CAP_SYS_PTRACE))
+			ok = false;
+	}
+	task_unlock(task);
 	return ok;
 }
 

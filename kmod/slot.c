@@ -11,12 +11,19 @@
  * before the ioctl returns.  Opening the node gives a listener (FMODE_READ:
  * a reader with its own queue), a writer (FMODE_WRITE) or both.
  *
+ * Opening a node checks the opener against the slot's own owner, group and
+ * mode, not only against the inode: a node can outlive its slot (an open
+ * in flight while the slot goes) or be made with mknod, and its minor may
+ * by then belong to another slot.  Minors are allocated cyclically, so a
+ * minor is not handed out again until all others have been.
+ *
  * The slot lives while the server handle is open.  Closing it marks the
  * slot dead, frees the name and removes the node at once; other handles
  * keep the (dead) slot until they close: writers get EPIPE, listeners drain
  * their queue and then read end of file.
  */
 #include <linux/anon_inodes.h>
+#include <linux/capability.h>
 #include <linux/cdev.h>
 #include <linux/cred.h>
 #include <linux/device.h>
@@ -29,6 +36,7 @@
 #include <linux/slab.h>
 #include <linux/stringhash.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 #include <linux/xarray.h>
 
 #include "compat.h"
@@ -64,8 +72,15 @@ static DEFINE_HASHTABLE(mailslot_names, 8);
 static LIST_HEAD(mailslot_slots);
 /* minor -> live slot; changed under mailslot_names_lock. */
 static DEFINE_XARRAY_ALLOC(mailslot_minors);
+/* Where the cyclic search for a free minor starts; mailslot_names_lock. */
+static u32 mailslot_next_minor;
 /* Slots not yet freed (leak check at unload). */
 static atomic_t mailslot_nr_slots = ATOMIC_INIT(0);
+
+static unsigned int max_readers_per_slot = 1024;
+module_param(max_readers_per_slot, uint, 0644);
+MODULE_PARM_DESC(max_readers_per_slot,
+		 "Most readers of one slot, the server included (default 1024; opening one more for reading: EBUSY)");
 
 static dev_t mailslot_devt;
 static struct cdev mailslot_cdev;
@@ -175,6 +190,7 @@ static void mailslot_slot_release(struct kref *ref)
 
 	WARN_ON_ONCE(!list_empty(&slot->msgs) || !list_empty(&slot->readers));
 	mailslot_user_put(slot->user);
+	put_user_ns(slot->user_ns);
 	kfree(slot);
 	atomic_dec(&mailslot_nr_slots);
 }
@@ -200,9 +216,10 @@ static int mailslot_slot_publish(struct mailslot_slot *slot,
 		ret = -EEXIST;
 		goto out_free;
 	}
-	ret = xa_alloc(&mailslot_minors, &minor, slot,
-		       XA_LIMIT(0, MAILSLOT_MINORS - 1), GFP_KERNEL);
-	if (ret) {
+	ret = xa_alloc_cyclic(&mailslot_minors, &minor, slot,
+			      XA_LIMIT(0, MAILSLOT_MINORS - 1),
+			      &mailslot_next_minor, GFP_KERNEL);
+	if (ret < 0) {
 		ret = ret == -EBUSY ? -ENOSPC : ret;
 		goto out_free;
 	}
@@ -284,6 +301,50 @@ static int mailslot_slot_release_file(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static bool mailslot_cred_in_group(const struct cred *cred, kgid_t gid)
+{
+	const struct group_info *gi = cred->group_info;
+	int i;
+
+	if (gid_eq(cred->fsgid, gid))
+		return true;
+	for (i = 0; gi && i < gi->ngroups; i++)
+		if (gid_eq(gi->gid[i], gid))
+			return true;
+	return false;
+}
+
+/*
+ * May the opener of @file read (FMODE_READ) and write (FMODE_WRITE) @slot?
+ * The VFS has checked the inode that was opened; this checks the slot the
+ * minor leads to, with the rule of generic_permission() (owner, group,
+ * other; CAP_DAC_OVERRIDE over a slot whose owner and group are mapped in
+ * the opener's user namespace), so that a node that does not belong to
+ * the slot (stale, made by mknod or changed by chmod) cannot widen access.
+ */
+static int mailslot_slot_permission(const struct mailslot_slot *slot,
+				    struct file *file)
+{
+	const struct cred *cred = file->f_cred;
+	unsigned int mask = 0, mode = slot->mode;
+
+	if (file->f_mode & FMODE_READ)
+		mask |= 4;
+	if (file->f_mode & FMODE_WRITE)
+		mask |= 2;
+	if (uid_eq(cred->fsuid, slot->uid))
+		mode >>= 6;
+	else if (mailslot_cred_in_group(cred, slot->gid))
+		mode >>= 3;
+	if ((mode & mask) == mask)
+		return 0;
+	if (kuid_has_mapping(cred->user_ns, slot->uid) &&
+	    kgid_has_mapping(cred->user_ns, slot->gid) &&
+	    file_ns_capable(file, cred->user_ns, CAP_DAC_OVERRIDE))
+		return 0;
+	return -EACCES;
+}
+
 static int mailslot_node_open(struct inode *inode, struct file *file)
 {
 	struct mailslot_slot *slot;
@@ -305,6 +366,12 @@ static int mailslot_node_open(struct inode *inode, struct file *file)
 		kfree(h);
 		return -ENXIO;
 	}
+	ret = mailslot_slot_permission(slot, file);
+	if (ret) {
+		mailslot_slot_put(slot);
+		kfree(h);
+		return ret;
+	}
 
 	h->slot = slot;
 	h->reads = !!(file->f_mode & FMODE_READ);
@@ -315,6 +382,10 @@ static int mailslot_node_open(struct inode *inode, struct file *file)
 	spin_lock(&slot->lock);
 	if (slot->dead) {
 		ret = -ENXIO;
+	} else if (h->reads &&
+		   slot->nreaders >= READ_ONCE(max_readers_per_slot)) {
+		/* every write walks the readers with the slot lock held */
+		ret = -EBUSY;
 	} else {
 		if (h->reads)
 			mailslot_reader_attach(slot, &h->reader);
@@ -415,6 +486,7 @@ int mailslot_slot_create(const struct mailslot_create __user *uarg)
 	INIT_LIST_HEAD(&slot->list);
 	init_waitqueue_head(&slot->wwait);
 	slot->minor = -1;
+	slot->user_ns = get_user_ns(current_user_ns());
 	slot->uid = current_fsuid();
 	slot->gid = current_fsgid();
 	slot->mode = c.mode;
@@ -505,6 +577,19 @@ static void mailslot_seq_stop(struct seq_file *m, void *v)
 	mutex_unlock(&mailslot_names_lock);
 }
 
+/*
+ * Is a slot created in @ns listed to a reader in @viewer?  Only when @ns
+ * is @viewer or one of its descendants (in_userns(), which is not
+ * exported): a container sees its own slots, not its host's.
+ */
+static bool mailslot_ns_visible(const struct user_namespace *viewer,
+				const struct user_namespace *ns)
+{
+	while (ns->level > viewer->level)
+		ns = ns->parent;
+	return ns == viewer;
+}
+
 static int mailslot_seq_show(struct seq_file *m, void *v)
 {
 	struct mailslot_slot *slot;
@@ -516,6 +601,8 @@ static int mailslot_seq_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	slot = list_entry(v, struct mailslot_slot, list);
+	if (!mailslot_ns_visible(seq_user_ns(m), slot->user_ns))
+		return SEQ_SKIP;
 	spin_lock(&slot->lock);
 	readers = slot->nreaders;
 	writers = slot->nwriters;

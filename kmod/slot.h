@@ -28,6 +28,7 @@
 #include "mailslot.h"
 
 struct mailslot_user;
+struct user_namespace;
 
 /**
  * struct mailslot_msg - one message, shared by every reader that has it
@@ -115,6 +116,8 @@ struct mailslot_node;
  * @node:	the device node, NULL once removed; mailslot_names_lock.
  * @minor:	minor number, -1 when none; mailslot_names_lock.
  * @user:	the creator, charged one slot while the slot is live.
+ * @user_ns:	the creator's user namespace, a reference; constant.  The
+ *		slot is listed only to readers in it or an ancestor of it.
  * @uid:	owner of the node (creator's fsuid); constant.
  * @gid:	group of the node (creator's fsgid); constant.
  * @mode:	permission bits of the node; constant.
@@ -145,6 +148,7 @@ struct mailslot_slot {
 	struct mailslot_node *node;
 	int minor;
 	struct mailslot_user *user;
+	struct user_namespace *user_ns;
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;

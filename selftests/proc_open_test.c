@@ -242,7 +242,8 @@ static int as_user(uid_t r, uid_t e, uid_t s, int (*fn)(void *), void *arg)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		if (pu_drop(r, e, s))
+		/* dumpable, as a process the user started would be */
+		if (pu_drop(r, e, s) || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
 			_exit(100);
 		_exit(fn(arg));
 	}
@@ -326,14 +327,19 @@ TEST(capabilities)
 	EXPECT_EQ(-EPERM, open_with_cap(-1, getpid()));
 	EXPECT_EQ(-EPERM, open_with_cap(CAP_SETUID, getpid()));
 	EXPECT_EQ(-EPERM, open_with_cap(CAP_SYS_ADMIN, 1));
-	EXPECT_EQ(0, open_with_cap(CAP_KILL, getpid()));
-	EXPECT_EQ(0, open_with_cap(CAP_KILL, 1));
+	/* being allowed to signal is not enough: the rule is ptrace's */
+	EXPECT_EQ(-EPERM, open_with_cap(CAP_KILL, getpid()));
+	EXPECT_EQ(-EPERM, open_with_cap(CAP_KILL, 1));
 	EXPECT_EQ(0, open_with_cap(CAP_SYS_PTRACE, getpid()));
 	EXPECT_EQ(0, open_with_cap(CAP_SYS_PTRACE, 1));
 }
 
-/* A child that sleeps as @r/@e/@s, returned once it has dropped. */
-static pid_t spawn_as(uid_t r, uid_t e, uid_t s)
+/*
+ * A child that sleeps as @r/@e/@s, dumpable or not, returned once it has
+ * dropped.  Changing credentials makes a process non-dumpable, as after
+ * running a setuid program; prctl(PR_SET_DUMPABLE, 1) undoes that.
+ */
+static pid_t spawn_as(uid_t r, uid_t e, uid_t s, int dumpable)
 {
 	int p[2];
 	pid_t pid;
@@ -344,7 +350,8 @@ static pid_t spawn_as(uid_t r, uid_t e, uid_t s)
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		if (pu_drop(r, e, s))
+		if (pu_drop(r, e, s) ||
+		    prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0))
 			_exit(100);
 		if (write(p[1], "d", 1) != 1)
 			_exit(101);
@@ -358,6 +365,12 @@ static pid_t spawn_as(uid_t r, uid_t e, uid_t s)
 	}
 	close(p[0]);
 	return pid;
+}
+
+static void end(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
 
 TEST(permission)
@@ -378,36 +391,86 @@ TEST(permission)
 	/* its own processes: allowed */
 	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, own_processes, NULL));
 
-	/* a target of uid 1001 whose saved uid is 1000 */
-	target = spawn_as(PU_UID + 1, PU_UID + 1, PU_UID);
+	/* a dumpable uid-1001 process */
+	target = spawn_as(PU_UID + 1, PU_UID + 1, PU_UID + 1, 1);
 	ASSERT_LT(0, target);
 	a[0] = target;
-	a[1] = 0;	/* caller's uid == target's saved uid */
-	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
-	a[1] = 0;	/* caller's euid == target's real uid */
-	EXPECT_EQ(0, as_user(PU_UID + 2, PU_UID + 1, PU_UID + 2, try_open, a));
-	a[1] = 0;	/* caller's real uid == target's real uid */
+	a[1] = 0;	/* caller's real uid is all of the target's */
 	EXPECT_EQ(0, as_user(PU_UID + 1, PU_UID + 2, PU_UID + 2, try_open, a));
+	a[1] = EPERM;	/* the caller's effective uid does not count */
+	EXPECT_EQ(0, as_user(PU_UID + 2, PU_UID + 1, PU_UID + 1, try_open, a));
 	a[1] = EPERM;	/* nothing in common */
 	EXPECT_EQ(0, as_user(PU_UID + 2, PU_UID + 2, PU_UID + 2, try_open, a));
-	/* the caller's saved uid does not count */
-	EXPECT_EQ(0, as_user(PU_UID + 2, PU_UID + 2, PU_UID + 1, try_open, a));
-	/* root (CAP_KILL) may open anything */
-	a[1] = 0;
+	a[1] = 0;	/* root (CAP_SYS_PTRACE) may open anything */
 	EXPECT_EQ(0, try_open(a));
-	kill(target, SIGKILL);
-	waitpid(target, NULL, 0);
+	end(target);
 
-	/* a uid-1000 process: open to root and to another uid-1000 one */
-	target = spawn_as(PU_UID, PU_UID, PU_UID);
+	/* uid 1001 whose saved uid is 1000: neither 1000 nor 1001 may */
+	target = spawn_as(PU_UID + 1, PU_UID + 1, PU_UID, 1);
 	ASSERT_LT(0, target);
 	a[0] = target;
+	a[1] = EPERM;
+	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	EXPECT_EQ(0, as_user(PU_UID + 1, PU_UID + 1, PU_UID + 1, try_open, a));
+	a[1] = 0;
+	EXPECT_EQ(0, try_open(a));
+	end(target);
+
+	/* a dumpable uid-1000 process: open to root and to uid 1000 */
+	target = spawn_as(PU_UID, PU_UID, PU_UID, 1);
+	ASSERT_LT(0, target);
+	a[0] = target;
+	a[1] = 0;
 	EXPECT_EQ(0, try_open(a));
 	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
 	a[1] = EPERM;
 	EXPECT_EQ(0, as_user(PU_UID + 5, PU_UID + 5, PU_UID + 5, try_open, a));
-	kill(target, SIGKILL);
-	waitpid(target, NULL, 0);
+	end(target);
+}
+
+/*
+ * A process that is not dumpable (it dropped privileges, or runs a setuid
+ * program) is closed to its user, as its /proc files and ptrace are: uid
+ * 1000 may signal it, but may not read its exit status and name.
+ */
+TEST(nondumpable_target)
+{
+	pid_t target;
+	int a[2];
+
+	NEED_MODULE();
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop privileges");
+
+	/* all uids 1000, PR_SET_DUMPABLE 0 */
+	target = spawn_as(PU_UID, PU_UID, PU_UID, 0);
+	ASSERT_LT(0, target);
+	a[0] = target;
+	a[1] = EPERM;
+	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	a[1] = 0;	/* CAP_SYS_PTRACE over it */
+	EXPECT_EQ(0, try_open(a));
+	EXPECT_EQ(0, open_with_cap(CAP_SYS_PTRACE, target));
+	EXPECT_EQ(-EPERM, open_with_cap(CAP_KILL, target));
+	end(target);
+
+	/* as a setuid-root program run by uid 1000: real 1000, effective 0 */
+	target = spawn_as(PU_UID, 0, 0, 0);
+	ASSERT_LT(0, target);
+	a[0] = target;
+	a[1] = EPERM;
+	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	a[1] = 0;
+	EXPECT_EQ(0, try_open(a));
+	end(target);
+
+	/* the same with dumpable set again: its user may open it */
+	target = spawn_as(PU_UID, PU_UID, PU_UID, 1);
+	ASSERT_LT(0, target);
+	a[0] = target;
+	a[1] = 0;
+	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	end(target);
 }
 
 TEST_HARNESS_MAIN

@@ -10,7 +10,17 @@
  *   /dev/mailslot/NAME     one per slot, owned by the creator with the mode
  *                          given at creation.  open(O_WRONLY) gives a writer,
  *                          open(O_RDONLY) a listener (a reader with its own
- *                          queue), O_RDWR both.
+ *                          queue), O_RDWR both.  Access is checked against
+ *                          the slot's own owner, group and mode too, so a
+ *                          node changed by chmod or made by mknod cannot
+ *                          widen it (EACCES); a node left from a closed slot
+ *                          gives ENXIO; a slot has at most the module
+ *                          parameter max_readers_per_slot readers, the
+ *                          server included (opening one more for reading:
+ *                          EBUSY).  Names are global to the system, across
+ *                          namespaces; /proc/mailslot lists a slot only to
+ *                          readers in its creator's user namespace or an
+ *                          ancestor of it.
  *
  * Every fd the module returns is O_CLOEXEC and supports poll/select/epoll and
  * O_NONBLOCK.  All timeouts are in nanoseconds; MAILSLOT_TIMEOUT_INFINITE
@@ -218,7 +228,10 @@ struct mailslot_info {
  *
  * Returns a process-object fd (O_RDONLY, O_CLOEXEC).  ESRCH: no such
  * process; EINVAL: @pid names a thread that is not a thread-group leader;
- * EPERM: the caller could not send the process a signal (see mailslot(7)).
+ * EPERM: the caller may not read the process's state, by the rule of
+ * ptrace_may_access(PTRACE_MODE_READ_REALCREDS): its real uid and gid must
+ * be all of the target's, and the target dumpable, or the caller needs
+ * CAP_SYS_PTRACE over it (see mailslot(7)).
  */
 struct mailslot_proc_open {
 	__u32 pid;
