@@ -184,9 +184,10 @@ TEST(any_mixed)
 	EXPECT_EQ(0, pu_wait(m.fds, 3, 0, 0));
 	ASSERT_EQ(1, read(m.srv, buf, sizeof(buf)));
 	EXPECT_EQ(2, pu_wait(m.fds, 3, 0, 0));
-	/* A (the object) exits: index 1 */
+	/* A (the object) exits: index 1, below the pidfd's */
 	pu_release(m.pa);
-	EXPECT_EQ(1, pu_wait(m.fds, 3, 0, 20 * PU_SEC));
+	EXPECT_EQ(1, pu_wait(&m.obj_a, 1, 0, 20 * PU_SEC) + 1);
+	EXPECT_EQ(1, pu_wait(m.fds, 3, 0, 0));
 	mixed_teardown(&m);
 }
 
