@@ -26,7 +26,8 @@ wait_queue_head_t *mailslot_reader_waitqueue(struct file *file);
 /*
  * True while the reader's queue is not empty, or once the slot is closed
  * (read() returns end of file without waiting).  *@gen changes whenever the
- * queue changes, so that a caller can tell that two looks saw one state.
+ * queue becomes empty, so that a caller can tell that a reader it saw
+ * signaled twice was signaled all the time in between.
  */
 bool mailslot_reader_signaled(struct file *file, u64 *gen);
 

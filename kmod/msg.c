@@ -130,7 +130,8 @@ static void mailslot_reader_pop(struct mailslot_slot *slot,
 	r->next = mailslot_msg_next(slot, msg);
 	r->msgs--;
 	r->bytes -= msg->size;
-	r->gen++;
+	if (!r->next)
+		r->gen++;	/* no longer signaled */
 	msg->pending--;
 }
 
@@ -195,7 +196,6 @@ static void mailslot_enqueue(struct mailslot_slot *slot,
 			r->next = msg;
 		r->msgs++;
 		r->bytes += msg->size;
-		r->gen++;
 		/*
 		 * A sleeper queues itself before it looks at the queue under
 		 * the slot lock, which we hold: no barrier needed to see it.

@@ -72,7 +72,8 @@ struct mailslot_msg {
  * @msgs:	messages queued for this reader.  Slot lock.
  * @bytes:	payload bytes queued for this reader.  Slot lock.
  * @drops:	messages this reader lost to MAILSLOT_OVERFLOW_DROP.  Slot lock.
- * @gen:	changes on every change of the queue.  Slot lock.
+ * @gen:	bumped whenever the queue becomes empty (a wait stops seeing
+ *		it signaled).  Slot lock.
  * @wait:	woken (EPOLLIN) when a message arrives and (EPOLLHUP) when the
  *		server closes.
  * @read_mutex:	serializes reads on the handle; never held while waiting

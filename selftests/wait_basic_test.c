@@ -5,6 +5,7 @@
  * wait, slot readers mixed with process objects, and error paths.
  */
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 
 #include "proc_util.h"
@@ -450,8 +451,12 @@ TEST(errors)
 	fds[1] = -1;
 	EXPECT_EQ(-EBADF, pu_wait(fds, 2, 0, 0));
 	ASSERT_EQ(0, pipe(pfd));
-	fds[1] = pfd[0];
+	fds[1] = pfd[0];		/* pollable: waited on, empty */
+	EXPECT_EQ(-ETIMEDOUT, pu_wait(fds, 2, 0, 0));
+	fds[1] = memfd_create("wait-basic", MFD_CLOEXEC);	/* no poll */
+	ASSERT_LE(0, fds[1]);
 	EXPECT_EQ(-EINVAL, pu_wait(fds, 2, 0, 0));
+	close(fds[1]);
 	fds[1] = ctl;
 	EXPECT_EQ(-EINVAL, pu_wait(fds, 2, 0, 0));
 	EXPECT_EQ(-EFAULT, pu_wait(NULL, 1, 0, 0));

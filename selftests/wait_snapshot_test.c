@@ -3,9 +3,13 @@
  * MAILSLOT_IOC_WAIT wait-all means "all signaled at the same moment"
  * (issue 5 item 5): two slot readers that are never non-empty together
  * must not satisfy it, however fast they change; once both hold a message,
- * it returns.
+ * it returns.  And messages that keep arriving at readers that are already
+ * signaled disturb nothing: a wait-all for them and a process returns at
+ * the process's exit, having slept meanwhile.
  */
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 
 #include "proc_util.h"
 #include "kselftest_harness.h"
@@ -110,6 +114,110 @@ TEST(never_together_never_satisfied)
 	close(a.wb);
 	close(a.ra);
 	close(a.rb);
+}
+
+struct flood {
+	int w;
+	volatile int stop;
+	long sent;
+	int failed;
+};
+
+static void *flood_fn(void *arg)
+{
+	struct flood *f = arg;
+
+	while (!f->stop) {
+		if (write(f->w, "f", 1) != 1) {
+			f->failed = 1;
+			break;
+		}
+		f->sent++;
+	}
+	return NULL;
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru))
+		return 0;
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * PU_SEC +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
+}
+
+/*
+ * 63 readers of one slot that a thread floods (drop-oldest, so they stay
+ * non-empty and the writer never blocks), and a process that exits after
+ * two seconds: the wait-all returns soon after the exit, not at its
+ * timeout, and the waiting thread slept through the flood (it used to be
+ * woken, and look at all 64 objects, for every message).
+ */
+TEST(flooded_signaled_readers_do_not_spin)
+{
+	struct mailslot_create c;
+	struct flood f = { 0 };
+	int fds[MAILSLOT_WAIT_MAX], ctl, i, r, wstatus;
+	uint64_t t0, dt, cpu0, cpu;
+	long sent0, sent;
+	char name[128];
+	pthread_t th;
+	pid_t pid;
+
+	NEED_MODULE();
+	snprintf(name, sizeof(name), "wait-snap-%d-flood", getpid());
+	memset(&c, 0, sizeof(c));
+	c.name = (uintptr_t)name;
+	c.overflow = MAILSLOT_OVERFLOW_DROP;
+	c.flags = MAILSLOT_CREATE_NONBLOCK;
+	ctl = pu_control();
+	ASSERT_LE(0, ctl);
+	fds[0] = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
+	close(ctl);
+	ASSERT_LE(0, fds[0]);
+	for (i = 1; i < MAILSLOT_WAIT_MAX - 1; i++) {
+		fds[i] = pu_slot_open(name, O_RDONLY | O_NONBLOCK);
+		ASSERT_LE(0, fds[i]);
+	}
+	f.w = pu_slot_open(name, O_WRONLY);
+	ASSERT_LE(0, f.w);
+	ASSERT_EQ(1, write(f.w, "f", 1));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		pu_sleep_ms(2000);
+		_exit(9);
+	}
+	fds[MAILSLOT_WAIT_MAX - 1] = pu_open(pid, 0);
+	ASSERT_LE(0, fds[MAILSLOT_WAIT_MAX - 1]);
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, flood_fn, &f));
+	while (f.sent < 100 && !f.failed)
+		pu_sleep_ms(1);
+	sent0 = f.sent;
+	cpu0 = thread_cpu_ns();
+	t0 = pu_now();
+	r = pu_wait(fds, MAILSLOT_WAIT_MAX, MAILSLOT_WAIT_ALL, 20 * PU_SEC);
+	dt = pu_now() - t0;
+	cpu = thread_cpu_ns() - cpu0;
+	sent = f.sent - sent0;
+	f.stop = 1;
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	TH_LOG("wait %d after %llu ms, waiter cpu %llu ms, %ld messages meanwhile",
+	       r, (unsigned long long)(dt / PU_MS),
+	       (unsigned long long)(cpu / PU_MS), sent);
+	EXPECT_EQ(0, f.failed);
+	EXPECT_EQ(0, r);
+	EXPECT_GT(10 * PU_SEC, dt);	/* at the exit, not the timeout */
+	EXPECT_LT(100, sent);		/* the flood went on during the wait */
+	EXPECT_GT(200 * PU_MS, cpu);	/* the waiter slept */
+	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
+	EXPECT_EQ(9, WEXITSTATUS(wstatus));
+	for (i = 0; i < MAILSLOT_WAIT_MAX; i++)
+		close(fds[i]);
+	close(f.w);
 }
 
 TEST_HARNESS_MAIN

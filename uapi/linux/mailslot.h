@@ -268,8 +268,9 @@ struct mailslot_proc_exit {
  * struct mailslot_wait - argument of MAILSLOT_IOC_WAIT (WaitForMultipleObjects)
  * @timeout_ns:	relative timeout, or absolute CLOCK_MONOTONIC with
  *		MAILSLOT_WAIT_ABSOLUTE; MAILSLOT_TIMEOUT_INFINITE = forever.
- * @fds:	user pointer to an array of __s32 fds: process objects and
- *		reader handles of slots.
+ * @fds:	user pointer to an array of __s32 fds: process objects,
+ *		reader handles of slots, and any other file that can be
+ *		polled (pidfds in particular).
  * @count:	number of fds, 1..MAILSLOT_WAIT_MAX.
  * @flags:	MAILSLOT_WAIT_*.
  * @index:	out: wait-any: index of the lowest signaled object;
@@ -278,8 +279,15 @@ struct mailslot_proc_exit {
  *
  * A process object is signaled once its process has exited, a reader while
  * its queue is not empty or once the server has closed (a read would return
- * end of file at once).  Waiting consumes nothing.  ETIMEDOUT on expiry,
- * EINTR on a signal; EINVAL for other fds or duplicates; EBADF for a bad fd.
+ * end of file at once), any other file while it polls readable (EPOLLIN,
+ * EPOLLHUP or EPOLLERR): a pidfd once its process has exited.  Wait-all:
+ * all signaled at one moment (a file that is not the module's counts as
+ * signaled when it polled readable at both looks of the snapshot; the
+ * module cannot see it become unreadable).  Waiting consumes nothing.
+ * ETIMEDOUT on expiry, EINTR on a signal; EINVAL for duplicates, files
+ * that cannot be polled, the module's own files that are neither process
+ * objects nor readers, and files whose poll uses more than two wait
+ * queues; EBADF for a bad fd.
  */
 struct mailslot_wait {
 	__u64 timeout_ns;

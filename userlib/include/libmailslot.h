@@ -87,6 +87,8 @@ int mailslot_set_timeout(int fd, int timeout_ms);
 
 /* Process objects and waits (OpenProcess, WaitFor*Object*, GetExitCodeProcess). */
 int mailslot_proc_open(pid_t pid, unsigned int flags);
+/* The process of a pidfd (pidfd_open(2), clone(2)); since 0.2. */
+int mailslot_proc_open_pidfd(int pidfd, unsigned int flags);
 int mailslot_wait_one(int fd, int timeout_ms);
 int mailslot_wait_many(const int *fds, unsigned int count, unsigned int flags,
 		       int timeout_ms);

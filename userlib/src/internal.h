@@ -24,4 +24,18 @@ static inline int ms_to_ns(int timeout_ms, __u64 *ns)
 int ms_control_ioctl(unsigned long cmd, void *arg);
 int ms_wait_readable(int fd, int timeout_ms);
 
+/*
+ * mailslot_proc_open_pidfd() with a chosen way to read the pidfd's number
+ * (the tests use both where the kernel has both), and @between, when not
+ * NULL, called after the number was read and before it is opened: the
+ * tests reuse the number there.
+ */
+enum ms_pidfd_route {
+	MS_PIDFD_AUTO,		/* PIDFD_GET_INFO on pidfs, else fdinfo */
+	MS_PIDFD_IOCTL,		/* PIDFD_GET_INFO only (6.13+) */
+	MS_PIDFD_FDINFO,	/* /proc/self/fdinfo only */
+};
+int ms_proc_open_pidfd(int pidfd, unsigned int flags, enum ms_pidfd_route route,
+		       void (*between)(void *arg), void *arg);
+
 #endif

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -825,8 +826,17 @@ TEST(wait_many_any_all_and_messages)
 	EXPECT_EQ(0, mailslot_wait_many(fds, 3, MAILSLOT_WAIT_ALL, 5000));
 	EXPECT_EQ(0, mailslot_wait_many(fds, 3, 0, 0));
 
-	/* Errors: a foreign fd, a duplicate, a closed fd. */
+	/* Other pollable fds are waited on: an empty pipe is not signaled. */
 	ASSERT_EQ(0, pipe(p));
+	EXPECT_EQ(-ETIMEDOUT, mailslot_wait_one(p[0], 0));
+	ASSERT_EQ(1, write(p[1], "p", 1));
+	EXPECT_EQ(0, mailslot_wait_one(p[0], 0));
+	close(p[0]);
+	close(p[1]);
+
+	/* Errors: a file that cannot be polled, a duplicate, a closed fd. */
+	p[0] = memfd_create("lib-test", MFD_CLOEXEC);
+	ASSERT_LE(0, p[0]);
 	fd = fds[2];
 	fds[2] = p[0];
 	EXPECT_EQ(-EINVAL, mailslot_wait_many(fds, 3, 0, 0));
@@ -836,7 +846,6 @@ TEST(wait_many_any_all_and_messages)
 	EXPECT_EQ(-EBADF, mailslot_wait_many(fds, 3, 0, 0));
 	EXPECT_EQ(-EINVAL, mailslot_wait_one(p[0], 0));
 	close(p[0]);
-	close(p[1]);
 	close(fd);
 	close(w);
 	close(fds[0]);

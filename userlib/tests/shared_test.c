@@ -28,9 +28,13 @@ TEST(soname_and_versioned_symbols)
 		EXPECT_NE(NULL, dlvsym(h, api[i], "LIBMAILSLOT_0.1"))
 			TH_LOG("%s@LIBMAILSLOT_0.1 missing", api[i]);
 	}
+	/* Added in 0.2: its own node, not 0.1's. */
+	EXPECT_NE(NULL, dlvsym(h, "mailslot_proc_open_pidfd", "LIBMAILSLOT_0.2"));
+	EXPECT_EQ(NULL, dlvsym(h, "mailslot_proc_open_pidfd", "LIBMAILSLOT_0.1"));
 	/* Internal helpers stay hidden. */
 	EXPECT_EQ(NULL, dlsym(h, "ms_control_ioctl"));
 	EXPECT_EQ(NULL, dlsym(h, "ms_wait_readable"));
+	EXPECT_EQ(NULL, dlsym(h, "ms_proc_open_pidfd"));
 	dlclose(h);
 }
 

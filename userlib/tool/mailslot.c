@@ -7,7 +7,7 @@
  *   mailslot send NAME [MESSAGE...]  send messages
  *   mailslot info NAME               one slot's figures
  *   mailslot ls                      every slot
- *   mailslot wait PID... [options]   wait for processes to exit
+ *   mailslot wait PID... [options]   wait for processes (or pidfds) to exit
  *
  * Exit status: 0 success, 1 error, 2 timed out (wait).  Every error is one
  * line on stderr: "mailslot: VERB: OBJECT: reason".
@@ -624,12 +624,14 @@ static int cmd_ls(int argc, char **argv)
 /* ----------------------------------------------------------------- wait */
 
 static const char wait_help[] =
-"usage: mailslot wait PID... [--all] [--timeout MS]\n"
+"usage: mailslot wait [PID...] [--pidfd FD]... [--all] [--timeout MS]\n"
 "Wait until any (default) or all of the processes have exited; they need\n"
 "not be children of the caller.  Prints 'PID exited CODE' or\n"
 "'PID killed SIGNAL' (plus ' core' when it dumped core) for every process\n"
 "that has exited.  Exit status 0 when the wait was satisfied, 2 on timeout\n"
 "(after printing those that did exit), 1 on error.\n"
+"  --pidfd FD         also the process of pidfd FD, inherited from the\n"
+"                     caller (pidfd_open(2)): immune to pid reuse\n"
 "  --all              wait for every process, not just one\n"
 "  --timeout MS       give up after MS milliseconds (default: forever)\n"
 "  -h, --help         this help\n";
@@ -638,40 +640,63 @@ static int cmd_wait(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "pidfd", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int fds[MAILSLOT_WAIT_MAX];
-	pid_t pids[MAILSLOT_WAIT_MAX];
-	int timeout = MAILSLOT_FOREVER, all = 0, n = 0, c, i, r;
+	const char *names[MAILSLOT_WAIT_MAX];
+	int pidfds[MAILSLOT_WAIT_MAX];
+	int timeout = MAILSLOT_FOREVER, all = 0, n = 0, npidfds = 0, c, i, r;
+	const char *pidfd_args[MAILSLOT_WAIT_MAX];
 	long long deadline_ms = 0;
 	struct timespec start;
 	char status[64];
 
 	while ((c = GETOPT(argc, argv, "h", lo, wait_help)) != -1) {
 		handle_help(c, wait_help);
-		if (c == 'a')
+		if (c == 'a') {
 			all = 1;
-		else if (c == 't')
+		} else if (c == 't') {
 			timeout = opt_ms("--timeout", optarg);
+		} else if (c == 'p') {
+			if (npidfds == MAILSLOT_WAIT_MAX)
+				fail(optarg, "more than %d processes",
+				     MAILSLOT_WAIT_MAX);
+			pidfds[npidfds] = (int)opt_u64("--pidfd", optarg, INT_MAX);
+			pidfd_args[npidfds++] = optarg;
+		}
 	}
-	if (optind >= argc)
-		usage_error("mailslot wait PID... [--all] [--timeout MS] (see --help)");
-	if (argc - optind > MAILSLOT_WAIT_MAX)
-		fail(argv[optind + MAILSLOT_WAIT_MAX], "more than %d processes",
-		     MAILSLOT_WAIT_MAX);
+	if (optind >= argc && !npidfds)
+		usage_error("mailslot wait [PID...] [--pidfd FD]... [--all] [--timeout MS] (see --help)");
+	if (argc - optind + npidfds > MAILSLOT_WAIT_MAX)
+		fail(optind < argc ? argv[optind] : pidfd_args[0],
+		     "more than %d processes", MAILSLOT_WAIT_MAX);
 	for (i = optind; i < argc; i++) {
 		unsigned long long pid;
 
 		if (parse_u64(argv[i], INT_MAX, &pid) || !pid)
 			fail(argv[i], "not a process id");
-		pids[n] = (pid_t)pid;
-		r = mailslot_proc_open(pids[n], 0);
+		r = mailslot_proc_open((pid_t)pid, 0);
 		if (r == -ESRCH)
 			fail(argv[i], "no such process");
 		if (r < 0)
 			fail_control(argv[i], r);
+		names[n] = argv[i];
+		fds[n++] = r;
+	}
+	for (i = 0; i < npidfds; i++) {
+		r = mailslot_proc_open_pidfd(pidfds[i], 0);
+		if (r == -ESRCH)
+			fail(pidfd_args[i], "pidfd: no such process (reaped)");
+		if (r == -EBADF)
+			fail(pidfd_args[i], "pidfd: not an open file descriptor");
+		if (r == -EINVAL)
+			fail(pidfd_args[i], "not a pidfd");
+		if (r < 0)
+			fail_control(pidfd_args[i], r);
+		names[n] = pidfd_args[i];
 		fds[n++] = r;
 	}
 	if (timeout != MAILSLOT_FOREVER) {
@@ -694,15 +719,16 @@ static int cmd_wait(int argc, char **argv)
 		}
 	}
 	if (r < 0 && r != -ETIMEDOUT)
-		fail(argv[optind], "wait: %s", reason(r));
+		fail(names[0], "wait: %s", reason(r));
 	for (i = 0; i < n; i++) {
-		int st = mailslot_proc_status(fds[i], NULL);
+		struct mailslot_proc_exit ex;
+		int st = mailslot_proc_status(fds[i], &ex);
 
 		if (st >= 0) {
 			fmt_status(status, sizeof(status), st);
-			printf("%d %s\n", (int)pids[i], status);
+			printf("%d %s\n", (int)ex.pid, status);
 		} else if (st != -EAGAIN) {
-			fail(argv[optind + i], "%s", reason(st));
+			fail(names[i], "%s", reason(st));
 		}
 		close(fds[i]);
 	}
@@ -720,7 +746,7 @@ static const char main_help[] =
 "  send NAME [MESSAGE...]       send messages (or lines of standard input)\n"
 "  info NAME                    one slot's figures\n"
 "  ls                           every slot\n"
-"  wait PID... [--all] [--timeout MS]\n"
+"  wait PID... [--pidfd FD]... [--all] [--timeout MS]\n"
 "                               wait for processes to exit\n"
 "  --version                    print the version\n"
 "'mailslot VERB --help' describes each verb.\n"
