@@ -31,6 +31,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include <asm/ioctls.h>
 
@@ -241,6 +242,45 @@ static void mailslot_wake_writers(struct mailslot_slot *slot)
 		wake_up_poll(&slot->wwait, EPOLLOUT | EPOLLWRNORM);
 }
 
+static void mailslot_wake_work(struct work_struct *work)
+{
+	mailslot_wake_writers(container_of(to_delayed_work(work),
+					   struct mailslot_slot, wake_work));
+}
+
+void mailslot_slot_wake_init(struct mailslot_slot *slot)
+{
+	INIT_DELAYED_WORK(&slot->wake_work, mailslot_wake_work);
+}
+
+/* Before the slot is freed; no reader is left to queue the work again. */
+void mailslot_slot_wake_stop(struct mailslot_slot *slot)
+{
+	cancel_delayed_work_sync(&slot->wake_work);
+}
+
+/*
+ * A read call took messages; @low: the queue is now at most half full.
+ *
+ * Blocked writers are woken at once when the queue is at most half full,
+ * not for every message taken (as sockets do with sk_sndbuf / 2): a
+ * writer woken for one free place preempts the reader on its CPU, fills
+ * the place and sleeps again, two context switches per message.  A
+ * streaming reader gets to half long before a clock tick has passed.  But
+ * a reader may also take one message and then wait for something else, a
+ * reply from that very writer: so a read that made room above half wakes
+ * the writers one tick later (a delayed work) if nothing did before.  No
+ * writer sleeps on a queue with room for longer than that.
+ */
+static void mailslot_read_wake(struct mailslot_slot *slot, bool low)
+{
+	if (low)
+		mailslot_wake_writers(slot);
+	/* Full barrier: pairs with the one in the writer's prepare_to_wait. */
+	else if (wq_has_sleeper(&slot->wwait))
+		schedule_delayed_work(&slot->wake_work, 1);
+}
+
 void mailslot_reader_init(struct mailslot_reader *r, u64 timeout_ns)
 {
 	INIT_LIST_HEAD(&r->node);
@@ -435,16 +475,18 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 /*
  * @msg has been delivered: take it off the reader's queue.  With @nextp,
  * also take a reference to the reader's next message (NULL when none) in
- * the same critical section.  The caller wakes the writers once its read
- * call is done (mailslot_wake_writers()).
+ * the same critical section.  Returns whether the queue is now at most
+ * half full; the caller wakes the writers once its read call is done
+ * (mailslot_read_wake()).
  */
-static void mailslot_recv_done(struct mailslot_handle *h,
+static bool mailslot_recv_done(struct mailslot_handle *h,
 			       struct mailslot_msg *msg,
 			       struct mailslot_msg **nextp)
 {
 	struct mailslot_slot *slot = h->slot;
 	struct mailslot_reader *r = &h->reader;
 	LIST_HEAD(freed);
+	bool low;
 
 	trace_mailslot_receive(slot->name, msg->seq, msg->size);
 	spin_lock(&slot->lock);
@@ -457,6 +499,7 @@ static void mailslot_recv_done(struct mailslot_handle *h,
 		slot->drops--;
 	}
 	slot->received++;
+	low = r->msgs <= slot->max_msgs / 2 && r->bytes <= slot->max_bytes / 2;
 	if (nextp) {
 		*nextp = r->next;
 		if (*nextp)
@@ -465,6 +508,7 @@ static void mailslot_recv_done(struct mailslot_handle *h,
 	spin_unlock(&slot->lock);
 	mailslot_msg_free_list(&freed);
 	mailslot_msg_put(msg);
+	return low;
 }
 
 static void mailslot_msg_info(const struct mailslot_msg *msg,
@@ -493,7 +537,7 @@ static ssize_t mailslot_recv(struct mailslot_handle *h, bool nonblock,
 			     struct mailslot_msg_info __user *uinfo)
 {
 	struct mailslot_msg *msg;
-	bool taken = false;
+	bool taken = false, low = false;
 	ssize_t ret;
 
 	ret = mailslot_recv_begin(h, nonblock, &msg);
@@ -514,23 +558,15 @@ static ssize_t mailslot_recv(struct mailslot_handle *h, bool nonblock,
 	else
 		ret = msg->size;
 	if (ret >= 0) {
-		mailslot_recv_done(h, msg, NULL);
+		low = mailslot_recv_done(h, msg, NULL);
 		taken = true;
 	} else {
 		mailslot_msg_put(msg);
 	}
 out_unlock:
 	mailslot_read_unlock(&h->reader);
-	/*
-	 * A writer blocked on this queue is woken after every read that took
-	 * a message, as a pipe's writer is: the reader may next wait for
-	 * something else (a reply from that very writer), so no place it has
-	 * freed may stay unused.  Writers still go in batches when they are
-	 * slower to wake than the reader is to drain, and a read that finds
-	 * no writer waiting pays one barrier.  A batch receive wakes once.
-	 */
 	if (taken)
-		mailslot_wake_writers(h->slot);
+		mailslot_read_wake(h->slot, low);
 	return ret;
 }
 
@@ -727,6 +763,7 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 	struct iov_iter to;
 	void __user *buf;
 	u64 used = 0, rec;
+	bool low = false;
 	long n = 0;
 	int ret;
 
@@ -768,14 +805,14 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 		}
 		used += rec;
 		if (++n == b.max_msgs) {
-			mailslot_recv_done(h, msg, NULL);
+			low = mailslot_recv_done(h, msg, NULL);
 			break;
 		}
-		mailslot_recv_done(h, msg, &msg);
+		low = mailslot_recv_done(h, msg, &msg);
 	}
 	mailslot_read_unlock(r);
 	if (n)
-		mailslot_wake_writers(slot);
+		mailslot_read_wake(slot, low);
 
 	if (ret && ret != -EMSGSIZE)
 		return ret;

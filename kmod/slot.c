@@ -174,6 +174,7 @@ static void mailslot_slot_release(struct kref *ref)
 						  ref);
 
 	WARN_ON_ONCE(!list_empty(&slot->msgs) || !list_empty(&slot->readers));
+	mailslot_slot_wake_stop(slot);
 	mailslot_user_put(slot->user);
 	kfree(slot);
 	atomic_dec(&mailslot_nr_slots);
@@ -438,6 +439,7 @@ int mailslot_slot_create(const struct mailslot_create __user *uarg)
 	INIT_LIST_HEAD(&slot->readers);
 	INIT_LIST_HEAD(&slot->list);
 	init_waitqueue_head(&slot->wwait);
+	mailslot_slot_wake_init(slot);
 	slot->minor = -1;
 	slot->uid = current_fsuid();
 	slot->gid = current_fsgid();

@@ -24,6 +24,7 @@
 #include <linux/uidgid.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "mailslot.h"
 
@@ -116,6 +117,8 @@ struct mailslot_node;
  * @nreaders:	reading handles.  Slot lock.
  * @nwriters:	writing handles.  Slot lock.
  * @wwait:	writers waiting for room (EPOLLOUT) or the end (EPOLLHUP).
+ * @wake_work:	wakes @wwait one tick after a read that made room but left
+ *		the queue above half full (msg.c, mailslot_read_wake()).
  * @hnode:	link in the name table; mailslot_names_lock.
  * @list:	link in the list of live slots; mailslot_names_lock.
  * @node:	the device node, NULL once removed; mailslot_names_lock.
@@ -148,6 +151,7 @@ struct mailslot_slot {
 	u32 nreaders;
 	u32 nwriters;
 	wait_queue_head_t wwait;
+	struct delayed_work wake_work;
 	struct hlist_node hnode;
 	struct list_head list;
 	struct mailslot_node *node;
@@ -201,6 +205,8 @@ void mailslot_reader_attach(struct mailslot_slot *slot,
 void mailslot_reader_detach(struct mailslot_slot *slot,
 			    struct mailslot_reader *r);
 void mailslot_slot_wake_all(struct mailslot_slot *slot);
+void mailslot_slot_wake_init(struct mailslot_slot *slot);
+void mailslot_slot_wake_stop(struct mailslot_slot *slot);
 ssize_t mailslot_read_iter(struct kiocb *iocb, struct iov_iter *to);
 ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from);
 __poll_t mailslot_poll(struct file *file, struct poll_table_struct *pt);
