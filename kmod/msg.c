@@ -516,6 +516,8 @@ static void mailslot_msg_info(const struct mailslot_msg *msg,
 {
 	struct user_namespace *ns = current_user_ns();
 
+	/* flags and reserved are zero: nothing of the stack reaches the user */
+	memset(info, 0, sizeof(*info));
 	info->seq = msg->seq;
 	info->time_ns = msg->time_ns;
 	info->pid = pid_nr_ns(msg->pid, task_active_pid_ns(current));

@@ -804,6 +804,25 @@ TEST(uapi_magic_and_reserved)
 	for (i = 0; i < 4; i++)
 		EXPECT_EQ(0, info.reserved[i]);
 	EXPECT_EQ(2, info.size);
+
+	/* the same in every record of a batch */
+	ASSERT_EQ(3, write(w, "one", 3));
+	ASSERT_EQ(3, write(w, "two", 3));
+	memset(buf, 0xff, sizeof(buf));
+	memset(&b, 0, sizeof(b));
+	b.buf = (uintptr_t)buf;
+	b.size = sizeof(buf);
+	b.max_msgs = 2;
+	ASSERT_EQ(2, ioctl(srv, MAILSLOT_IOC_RECV_BATCH, &b));
+	EXPECT_EQ(2 * MAILSLOT_RECORD_SIZE(3), b.bytes);
+	for (i = 0; i < 2; i++) {
+		memcpy(&info, buf + i * MAILSLOT_RECORD_SIZE(3), sizeof(info));
+		EXPECT_EQ(sizeof(info), info.info_size);
+		EXPECT_EQ(0, info.flags);
+		EXPECT_EQ(0, info.reserved[0] | info.reserved[1] |
+			     info.reserved[2] | info.reserved[3]);
+		EXPECT_EQ(3, info.size);
+	}
 	close(w);
 	close(srv);
 }
