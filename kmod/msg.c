@@ -14,6 +14,13 @@
  * to the next message under the slot lock, copy it out with no spinlock
  * held and then consume it under the slot lock.  A write allocates, copies
  * and charges before it takes the slot lock.
+ *
+ * Budgets (the one rule, also in mailslot(7)): a message is charged to the
+ * opener of the writing handle while it is in the server's queue, from the
+ * write until the server takes it, drops it or closes.  What listeners keep
+ * after that is inside their queue depth, which every listener's opener
+ * has reserved at open (mailslot_listener_reserve()).  So no reader pins a
+ * sender's budget, and a sender fills other users' budgets never.
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -24,6 +31,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include <asm/ioctls.h>
 
@@ -31,13 +39,21 @@
 #include "slot.h"
 #include "trace.h"
 
+/* The message left the server's queue: the sender's budget is free. */
+static void mailslot_msg_uncharge(struct mailslot_msg *msg)
+{
+	mailslot_user_uncharge_bytes(msg->user,
+				     struct_size(msg, data, msg->size));
+}
+
 static void mailslot_msg_put(struct mailslot_msg *msg)
 {
 	if (!refcount_dec_and_test(&msg->ref))
 		return;
 	put_pid(msg->pid);
-	mailslot_user_uncharge_bytes(msg->user,
-				     struct_size(msg, data, msg->size));
+	/* never queued (seq 0): still charged */
+	if (!msg->seq)
+		mailslot_msg_uncharge(msg);
 	mailslot_user_put(msg->user);
 	kvfree(msg);
 }
@@ -53,20 +69,24 @@ static void mailslot_msg_free_list(struct list_head *freed)
 	}
 }
 
-/* A message for @size payload bytes from the current task, charged to it. */
-static struct mailslot_msg *mailslot_msg_alloc(size_t size)
+/*
+ * A message for @size payload bytes written through @file, charged to its
+ * opener: identity and budget are the opener's (as SO_PEERCRED is the
+ * connecter's), never the writing task's, so that a descriptor handed to
+ * a privileged program does not speak with its privileges.  Only the pid
+ * is the writing task's.
+ */
+static struct mailslot_msg *mailslot_msg_alloc(struct file *file, size_t size)
 {
-	struct mailslot_user *user;
+	struct mailslot_handle *h = file->private_data;
+	struct mailslot_user *user = h->user;
 	struct mailslot_msg *msg;
 	size_t charge = struct_size(msg, data, size);
 	int ret;
 
-	user = mailslot_user_get(current_euid());
-	if (!user)
-		return ERR_PTR(-ENOMEM);
-	ret = mailslot_user_charge_bytes(user, charge);
+	ret = mailslot_user_charge_bytes(user, charge, file);
 	if (ret)
-		goto err_put;
+		return ERR_PTR(ret);
 	/*
 	 * Charged to the sender's memory cgroup.  At the cgroup's limit the
 	 * write fails with ENOMEM instead of invoking the cgroup's OOM killer:
@@ -76,25 +96,20 @@ static struct mailslot_msg *mailslot_msg_alloc(size_t size)
 	msg = kvmalloc(charge,
 		       GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!msg) {
-		ret = -ENOMEM;
-		goto err_uncharge;
+		mailslot_user_uncharge_bytes(user, charge);
+		return ERR_PTR(-ENOMEM);
 	}
 	INIT_LIST_HEAD(&msg->node);
 	refcount_set(&msg->ref, 1);
 	msg->pending = 0;
+	mailslot_user_hold(user);
 	msg->user = user;
 	msg->pid = get_pid(task_tgid(current));
 	msg->seq = 0;
 	msg->time_ns = 0;
-	msg->gid = current_egid();
+	msg->gid = h->gid;
 	msg->size = size;
 	return msg;
-
-err_uncharge:
-	mailslot_user_uncharge_bytes(user, charge);
-err_put:
-	mailslot_user_put(user);
-	return ERR_PTR(ret);
 }
 
 static struct mailslot_msg *mailslot_msg_next(struct mailslot_slot *slot,
@@ -133,6 +148,8 @@ static void mailslot_reader_pop(struct mailslot_slot *slot,
 	if (!r->next)
 		r->gen++;	/* no longer signaled */
 	msg->pending--;
+	if (r->server)
+		mailslot_msg_uncharge(msg);
 }
 
 static bool mailslot_reader_has_room(struct mailslot_slot *slot,
@@ -142,29 +159,56 @@ static bool mailslot_reader_has_room(struct mailslot_slot *slot,
 }
 
 /*
- * Does every reader have room for @size more bytes?  No walk of the
- * readers: every reader's queue is a suffix of slot->msgs (it sees every
+ * Whether a full queue of @r holds the writer back (blocks it or fails the
+ * write): every queue does, except listeners' with listener_drop.
+ */
+static bool mailslot_reader_holds(struct mailslot_slot *slot,
+				  struct mailslot_reader *r)
+{
+	return r->server || !slot->listener_drop;
+}
+
+/*
+ * Does every queue that holds writers back have room for @size more bytes?
+ * Without listener_drop every queue holds them back, and no walk is
+ * needed: every reader's queue is a suffix of slot->msgs (it sees every
  * message written after it opened and takes or drops them oldest first),
  * and the unneeded prefix is trimmed under the lock each time a message
  * leaves a queue, so the head of the list is some reader's next message
  * and the fullest queue is the whole list: slot->nmsgs messages,
- * slot->nbytes bytes.
+ * slot->nbytes bytes.  With listener_drop the fullest queue may be a
+ * listener's, which does not count: walk the readers (at most
+ * max_readers_per_slot).
  */
 static bool mailslot_all_have_room(struct mailslot_slot *slot, size_t size)
 {
+	struct mailslot_reader *r;
+
 	lockdep_assert_held(&slot->lock);
-	return slot->nmsgs < slot->max_msgs &&
-	       slot->nbytes + size <= slot->max_bytes;
+	if (!slot->listener_drop)
+		return slot->nmsgs < slot->max_msgs &&
+		       slot->nbytes + size <= slot->max_bytes;
+	list_for_each_entry(r, &slot->readers, node)
+		if (mailslot_reader_holds(slot, r) &&
+		    !mailslot_reader_has_room(slot, r, size))
+			return false;
+	return true;
 }
 
-/* MAILSLOT_OVERFLOW_DROP: make room for @size bytes in every queue. */
+/*
+ * Make room for @size bytes by dropping oldest messages: in every queue
+ * (MAILSLOT_OVERFLOW_DROP, @all) or in the queues that do not hold the
+ * writer back (listener_drop).
+ */
 static void mailslot_drop_for(struct mailslot_slot *slot, size_t size,
-			      struct list_head *freed)
+			      bool all, struct list_head *freed)
 {
 	struct mailslot_reader *r;
 
 	lockdep_assert_held(&slot->lock);
 	list_for_each_entry(r, &slot->readers, node) {
+		if (!all && mailslot_reader_holds(slot, r))
+			continue;
 		/* size <= max_bytes, so an empty queue always has room */
 		while (r->next && !mailslot_reader_has_room(slot, r, size)) {
 			trace_mailslot_drop(slot->name, r->next->seq,
@@ -212,13 +256,64 @@ static void mailslot_wake_writers(struct mailslot_slot *slot)
 		wake_up_poll(&slot->wwait, EPOLLOUT | EPOLLWRNORM);
 }
 
+static void mailslot_wake_work(struct work_struct *work)
+{
+	mailslot_wake_writers(container_of(to_delayed_work(work),
+					   struct mailslot_slot, wake_work));
+}
+
+void mailslot_slot_wake_init(struct mailslot_slot *slot)
+{
+	INIT_DELAYED_WORK(&slot->wake_work, mailslot_wake_work);
+}
+
+/* Before the slot is freed; no reader is left to queue the work again. */
+void mailslot_slot_wake_stop(struct mailslot_slot *slot)
+{
+	cancel_delayed_work_sync(&slot->wake_work);
+}
+
+/*
+ * A read call took messages; @low: the queue is now at most half full.
+ *
+ * Blocked writers are woken at once when the queue is at most half full,
+ * not for every message taken (as sockets do with sk_sndbuf / 2): a
+ * writer woken for one free place preempts the reader on its CPU, fills
+ * the place and sleeps again, two context switches per message.  A
+ * streaming reader gets to half long before a clock tick has passed.  But
+ * a reader may also take one message and then wait for something else, a
+ * reply from that very writer: so a read that made room above half wakes
+ * the writers one tick later (a delayed work) if nothing did before.  No
+ * writer sleeps on a queue with room for longer than that.
+ */
+static void mailslot_read_wake(struct mailslot_slot *slot, bool low)
+{
+	if (low)
+		mailslot_wake_writers(slot);
+	/* Full barrier: pairs with the one in the writer's prepare_to_wait. */
+	else if (wq_has_sleeper(&slot->wwait))
+		schedule_delayed_work(&slot->wake_work, 1);
+}
+
 void mailslot_reader_init(struct mailslot_reader *r, u64 timeout_ns)
 {
 	INIT_LIST_HEAD(&r->node);
 	r->next = NULL;
 	init_waitqueue_head(&r->wait);
 	mutex_init(&r->read_mutex);
+	init_waitqueue_head(&r->unlock_wait);
 	r->timeout_ns = timeout_ns;
+}
+
+/*
+ * What a listener's opener reserves of its budget at open: the most its
+ * queue can keep, max_bytes of payload plus the header of max_msgs
+ * messages.
+ */
+size_t mailslot_listener_reserve(const struct mailslot_slot *slot)
+{
+	return (size_t)slot->max_bytes +
+	       (size_t)slot->max_msgs * offsetof(struct mailslot_msg, data);
 }
 
 /* A new reader gets the messages written from now on. */
@@ -240,8 +335,11 @@ void mailslot_reader_detach(struct mailslot_slot *slot,
 	spin_lock(&slot->lock);
 	list_del_init(&r->node);
 	slot->nreaders--;
-	for (msg = r->next; msg; msg = mailslot_msg_next(slot, msg))
+	for (msg = r->next; msg; msg = mailslot_msg_next(slot, msg)) {
 		msg->pending--;
+		if (r->server)
+			mailslot_msg_uncharge(msg);
+	}
 	r->next = NULL;
 	r->msgs = 0;
 	r->bytes = 0;
@@ -308,6 +406,46 @@ static int mailslot_read_wait(struct mailslot_slot *slot,
 }
 
 /*
+ * Take the reader's read_mutex as the read waits: not at all with
+ * O_NONBLOCK or a zero timeout (EAGAIN), until the deadline with a finite
+ * one (ETIMEDOUT): another thread of the handle may hold it for as long
+ * as its copy to user space takes.
+ */
+static int mailslot_read_lock(struct mailslot_reader *r, bool nonblock,
+			      u64 timeout_ns, ktime_t deadline)
+{
+	ktime_t left;
+	int ret;
+
+	if (mutex_trylock(&r->read_mutex))
+		return 0;
+	if (nonblock || !timeout_ns)
+		return -EAGAIN;
+	if (timeout_ns > KTIME_MAX)
+		return mutex_lock_interruptible(&r->read_mutex) ?
+		       -ERESTARTSYS : 0;
+	left = ktime_sub(deadline, ktime_get());
+	if (left <= 0)
+		return -ETIMEDOUT;
+	ret = wait_event_interruptible_hrtimeout(r->unlock_wait,
+						 mutex_trylock(&r->read_mutex),
+						 left);
+	if (ret == -ETIME)
+		return -ETIMEDOUT;
+	if (ret)
+		return -EINTR;	/* a timed wait cannot be restarted */
+	return 0;
+}
+
+static void mailslot_read_unlock(struct mailslot_reader *r)
+{
+	mutex_unlock(&r->read_mutex);
+	/* Full barrier: pairs with the one in the waiter's prepare_to_wait. */
+	if (wq_has_sleeper(&r->unlock_wait))
+		wake_up(&r->unlock_wait);
+}
+
+/*
  * Wait for the reader's next message.  On success returns 0 with
  * read_mutex held and *@msgp the message with a reference taken, or NULL
  * at end of file (the slot is dead and the queue empty).
@@ -330,8 +468,9 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 					 deadline);
 		if (ret)
 			return ret;
-		if (mutex_lock_interruptible(&r->read_mutex))
-			return deadline ? -EINTR : -ERESTARTSYS;
+		ret = mailslot_read_lock(r, nonblock, timeout_ns, deadline);
+		if (ret)
+			return ret;
 		spin_lock(&slot->lock);
 		msg = r->next;
 		if (msg)
@@ -343,18 +482,20 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 			return 0;
 		}
 		/* another thread took it */
-		mutex_unlock(&r->read_mutex);
+		mailslot_read_unlock(r);
 	}
 }
 
 /*
  * @msg has been delivered: take it off the reader's queue.  With @nextp,
  * also take a reference to the reader's next message (NULL when none) in
- * the same critical section, and leave waking the writers to the caller.
+ * the same critical section.  Returns whether the queue is now at most
+ * half full; the caller wakes the writers once its read call is done
+ * (mailslot_read_wake()).
  */
-static bool __mailslot_recv_done(struct mailslot_handle *h,
-				 struct mailslot_msg *msg,
-				 struct mailslot_msg **nextp)
+static bool mailslot_recv_done(struct mailslot_handle *h,
+			       struct mailslot_msg *msg,
+			       struct mailslot_msg **nextp)
 {
 	struct mailslot_slot *slot = h->slot;
 	struct mailslot_reader *r = &h->reader;
@@ -372,14 +513,6 @@ static bool __mailslot_recv_done(struct mailslot_handle *h,
 		slot->drops--;
 	}
 	slot->received++;
-	/*
-	 * Blocked writers are woken once this queue is at most half full, not
-	 * for every message taken (as sockets do with sk_sndbuf / 2): a
-	 * writer that was woken for one free place fills it and sleeps again,
-	 * two context switches per message.  A reader only sleeps on an empty
-	 * queue, which is below half, so no writer sleeps on a queue nobody
-	 * drains.
-	 */
 	low = r->msgs <= slot->max_msgs / 2 && r->bytes <= slot->max_bytes / 2;
 	if (nextp) {
 		*nextp = r->next;
@@ -389,15 +522,7 @@ static bool __mailslot_recv_done(struct mailslot_handle *h,
 	spin_unlock(&slot->lock);
 	mailslot_msg_free_list(&freed);
 	mailslot_msg_put(msg);
-	if (!nextp && low)
-		mailslot_wake_writers(slot);
 	return low;
-}
-
-static void mailslot_recv_done(struct mailslot_handle *h,
-			       struct mailslot_msg *msg)
-{
-	__mailslot_recv_done(h, msg, NULL);
 }
 
 static void mailslot_msg_info(const struct mailslot_msg *msg,
@@ -405,12 +530,15 @@ static void mailslot_msg_info(const struct mailslot_msg *msg,
 {
 	struct user_namespace *ns = current_user_ns();
 
+	/* flags and reserved are zero: nothing of the stack reaches the user */
+	memset(info, 0, sizeof(*info));
 	info->seq = msg->seq;
 	info->time_ns = msg->time_ns;
 	info->pid = pid_nr_ns(msg->pid, task_active_pid_ns(current));
 	info->uid = from_kuid_munged(ns, mailslot_user_uid(msg->user));
 	info->gid = from_kgid_munged(ns, msg->gid);
 	info->size = msg->size;
+	info->info_size = sizeof(*info);
 }
 
 /*
@@ -425,6 +553,7 @@ static ssize_t mailslot_recv(struct mailslot_handle *h, bool nonblock,
 			     struct mailslot_msg_info __user *uinfo)
 {
 	struct mailslot_msg *msg;
+	bool taken = false, low = false;
 	ssize_t ret;
 
 	ret = mailslot_recv_begin(h, nonblock, &msg);
@@ -444,12 +573,16 @@ static ssize_t mailslot_recv(struct mailslot_handle *h, bool nonblock,
 		ret = -EFAULT;
 	else
 		ret = msg->size;
-	if (ret >= 0)
-		mailslot_recv_done(h, msg);
-	else
+	if (ret >= 0) {
+		low = mailslot_recv_done(h, msg, NULL);
+		taken = true;
+	} else {
 		mailslot_msg_put(msg);
+	}
 out_unlock:
-	mutex_unlock(&h->reader.read_mutex);
+	mailslot_read_unlock(&h->reader);
+	if (taken)
+		mailslot_read_wake(h->slot, low);
 	return ret;
 }
 
@@ -499,7 +632,7 @@ ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (ret)
 		return ret;
 
-	msg = mailslot_msg_alloc(size);
+	msg = mailslot_msg_alloc(iocb->ki_filp, size);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
 	if (!copy_from_iter_full(msg->data, size, from)) {
@@ -513,10 +646,13 @@ ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			ret = -EPIPE;
 			break;
 		}
-		if (mailslot_all_have_room(slot, size))
+		if (mailslot_all_have_room(slot, size)) {
+			if (slot->listener_drop)
+				mailslot_drop_for(slot, size, false, &freed);
 			break;
+		}
 		if (slot->overflow == MAILSLOT_OVERFLOW_DROP) {
-			mailslot_drop_for(slot, size, &freed);
+			mailslot_drop_for(slot, size, true, &freed);
 			break;
 		}
 		if (slot->overflow == MAILSLOT_OVERFLOW_FAIL || nonblock) {
@@ -615,7 +751,7 @@ static long mailslot_ioctl_recv(struct mailslot_handle *h, bool nonblock,
 
 	if (copy_from_user(&rv, uarg, sizeof(rv)))
 		return -EFAULT;
-	if (rv.flags)
+	if (rv.flags || rv.reserved[0] || rv.reserved[1])
 		return -EINVAL;
 	buf = u64_to_user_ptr(rv.buf);
 	if (!access_ok(buf, rv.size))
@@ -649,7 +785,8 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 
 	if (copy_from_user(&b, uarg, sizeof(b)))
 		return -EFAULT;
-	if (b.flags || !b.max_msgs || b.max_msgs > MAILSLOT_MAX_MSGS_LIMIT)
+	if (b.flags || b.reserved[0] || b.reserved[1] || !b.max_msgs ||
+	    b.max_msgs > MAILSLOT_MAX_MSGS_LIMIT)
 		return -EINVAL;
 	buf = u64_to_user_ptr(b.buf);
 	b.size = min_t(u64, b.size, MAX_RW_COUNT);
@@ -684,15 +821,14 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 		}
 		used += rec;
 		if (++n == b.max_msgs) {
-			__mailslot_recv_done(h, msg, NULL);	/* wakes if low */
-			low = false;
+			low = mailslot_recv_done(h, msg, NULL);
 			break;
 		}
-		low = __mailslot_recv_done(h, msg, &msg);
+		low = mailslot_recv_done(h, msg, &msg);
 	}
-	mutex_unlock(&r->read_mutex);
-	if (low)
-		mailslot_wake_writers(slot);
+	mailslot_read_unlock(r);
+	if (n)
+		mailslot_read_wake(slot, low);
 
 	if (ret && ret != -EMSGSIZE)
 		return ret;

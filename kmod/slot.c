@@ -189,6 +189,7 @@ static void mailslot_slot_release(struct kref *ref)
 						  ref);
 
 	WARN_ON_ONCE(!list_empty(&slot->msgs) || !list_empty(&slot->readers));
+	mailslot_slot_wake_stop(slot);
 	mailslot_user_put(slot->user);
 	put_user_ns(slot->user_ns);
 	kfree(slot);
@@ -296,6 +297,9 @@ static int mailslot_slot_release_file(struct inode *inode, struct file *file)
 		slot->nwriters--;
 		spin_unlock(&slot->lock);
 	}
+	if (h->reserved)
+		mailslot_user_uncharge_bytes(h->user, h->reserved);
+	mailslot_user_put(h->user);
 	mailslot_slot_put(slot);
 	kfree(h);
 	return 0;
@@ -377,6 +381,21 @@ static int mailslot_node_open(struct inode *inode, struct file *file)
 	h->reads = !!(file->f_mode & FMODE_READ);
 	h->writes = !!(file->f_mode & FMODE_WRITE);
 	mailslot_reader_init(&h->reader, slot->timeout_ns);
+	/* The opener, never the task that later reads or writes. */
+	h->user = mailslot_user_get(file->f_cred);
+	h->gid = file->f_cred->egid;
+	if (!h->user) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+	if (h->reads) {
+		ret = mailslot_user_charge_bytes(h->user,
+						 mailslot_listener_reserve(slot),
+						 file);
+		if (ret)
+			goto err_put;
+		h->reserved = mailslot_listener_reserve(slot);
+	}
 
 	ret = 0;
 	spin_lock(&slot->lock);
@@ -393,14 +412,19 @@ static int mailslot_node_open(struct inode *inode, struct file *file)
 			slot->nwriters++;
 	}
 	spin_unlock(&slot->lock);
-	if (ret) {
-		mailslot_slot_put(slot);
-		kfree(h);
-		return ret;
-	}
+	if (ret)
+		goto err_put;
 
 	file->private_data = h;
 	return stream_open(inode, file);
+
+err_put:
+	if (h->reserved)
+		mailslot_user_uncharge_bytes(h->user, h->reserved);
+	mailslot_user_put(h->user);
+	mailslot_slot_put(slot);
+	kfree(h);
+	return ret;
 }
 
 const struct file_operations mailslot_slot_fops = {
@@ -420,7 +444,8 @@ static int mailslot_create_check(struct mailslot_create *c)
 	u32 msg_limit = mailslot_max_msg_size();
 
 	if (c->reserved[0] || c->reserved[1] ||
-	    (c->flags & ~MAILSLOT_CREATE_NONBLOCK) ||
+	    (c->flags & ~(MAILSLOT_CREATE_NONBLOCK |
+			  MAILSLOT_CREATE_LISTENER_DROP)) ||
 	    (c->mode & ~0777) || c->overflow > MAILSLOT_OVERFLOW_DROP)
 		return -EINVAL;
 	if (!c->mode)
@@ -473,7 +498,7 @@ int mailslot_slot_create(const struct mailslot_create __user *uarg)
 		return -EINVAL;
 	}
 
-	slot->user = mailslot_user_get(current_euid());
+	slot->user = mailslot_user_get(current_cred());
 	if (!slot->user) {
 		kfree(slot);
 		return -ENOMEM;
@@ -485,6 +510,7 @@ int mailslot_slot_create(const struct mailslot_create __user *uarg)
 	INIT_LIST_HEAD(&slot->readers);
 	INIT_LIST_HEAD(&slot->list);
 	init_waitqueue_head(&slot->wwait);
+	mailslot_slot_wake_init(slot);
 	slot->minor = -1;
 	slot->user_ns = get_user_ns(current_user_ns());
 	slot->uid = current_fsuid();
@@ -494,6 +520,7 @@ int mailslot_slot_create(const struct mailslot_create __user *uarg)
 	slot->max_msgs = c.max_msgs;
 	slot->max_bytes = c.max_bytes;
 	slot->overflow = c.overflow;
+	slot->listener_drop = c.flags & MAILSLOT_CREATE_LISTENER_DROP;
 	slot->timeout_ns = c.read_timeout_ns;
 
 	ret = mailslot_user_charge_slot(slot->user);
@@ -516,6 +543,7 @@ int mailslot_slot_create(const struct mailslot_create __user *uarg)
 	h->server = true;
 	h->reads = true;
 	mailslot_reader_init(&h->reader, slot->timeout_ns);
+	h->reader.server = true;
 	spin_lock(&slot->lock);
 	mailslot_reader_attach(slot, &h->reader);
 	spin_unlock(&slot->lock);

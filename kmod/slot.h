@@ -24,6 +24,7 @@
 #include <linux/uidgid.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "mailslot.h"
 
@@ -38,13 +39,14 @@ struct user_namespace;
  * @pending:	readers that still have the message queued; protected by
  *		the slot lock.  Messages with @pending == 0 form a prefix of
  *		the list and are unlinked at once.
- * @user:	the sender's euid, charged struct_size(msg, data, size) bytes
- *		until the message is freed.
- * @pid:	sender's thread group.
+ * @user:	the opener of the writing handle (its euid), charged
+ *		struct_size(msg, data, size) bytes until the message leaves
+ *		the server's queue (or is freed unqueued).
+ * @pid:	thread group of the task that wrote it.
  * @seq:	per-slot sequence number; set under the slot lock, then
  *		constant like every field below.
  * @time_ns:	CLOCK_MONOTONIC when queued.
- * @gid:	sender's egid (the euid is @user's uid).
+ * @gid:	egid of the writing handle's opener (the euid is @user's).
  * @size:	payload bytes.
  * @data:	payload.
  *
@@ -78,7 +80,10 @@ struct mailslot_msg {
  *		server closes.
  * @read_mutex:	serializes reads on the handle; never held while waiting
  *		for a message.
+ * @unlock_wait: woken when @read_mutex is released, for readers that wait
+ *		for it with a finite timeout.
  * @timeout_ns:	read timeout of the handle; READ_ONCE/WRITE_ONCE.
+ * @server:	this is the server's queue; constant.
  */
 struct mailslot_reader {
 	struct list_head node;
@@ -89,7 +94,9 @@ struct mailslot_reader {
 	u64 gen;
 	wait_queue_head_t wait;
 	struct mutex read_mutex;	/* serializes reads */
+	wait_queue_head_t unlock_wait;
 	u64 timeout_ns;
+	bool server;
 };
 
 struct mailslot_node;
@@ -112,6 +119,8 @@ struct mailslot_node;
  * @nreaders:	reading handles.  Slot lock.
  * @nwriters:	writing handles.  Slot lock.
  * @wwait:	writers waiting for room (EPOLLOUT) or the end (EPOLLHUP).
+ * @wake_work:	wakes @wwait one tick after a read that made room but left
+ *		the queue above half full (msg.c, mailslot_read_wake()).
  * @hnode:	link in the name table; mailslot_names_lock.
  * @list:	link in the list of live slots; mailslot_names_lock.
  * @node:	the device node, NULL once removed; mailslot_names_lock.
@@ -126,6 +135,8 @@ struct mailslot_node;
  * @max_msgs:	per-reader queue depth in messages; constant.
  * @max_bytes:	per-reader queue depth in bytes; constant.
  * @overflow:	enum mailslot_overflow; constant.
+ * @listener_drop: MAILSLOT_CREATE_LISTENER_DROP: @overflow applies to the
+ *		server's queue only, full listeners drop; constant.
  * @timeout_ns:	default read timeout of new handles; constant.
  * @name:	the name; constant.
  */
@@ -144,6 +155,7 @@ struct mailslot_slot {
 	u32 nreaders;
 	u32 nwriters;
 	wait_queue_head_t wwait;
+	struct delayed_work wake_work;
 	struct hlist_node hnode;
 	struct list_head list;
 	struct mailslot_node *node;
@@ -157,6 +169,7 @@ struct mailslot_slot {
 	u32 max_msgs;
 	u32 max_bytes;
 	u32 overflow;
+	bool listener_drop;
 	u64 timeout_ns;
 	char name[MAILSLOT_NAME_MAX + 1];
 };
@@ -167,6 +180,11 @@ struct mailslot_slot {
  * @server:	this is the server handle.
  * @reads:	this handle has a queue (@reader is valid).
  * @writes:	this handle may send.
+ * @user:	the opener (file->f_cred), for handles opened on the node:
+ *		its messages are charged to it, and a listener's queue depth
+ *		(@reserved) too; NULL for the server handle.  Constant.
+ * @gid:	the opener's egid, reported with its messages; constant.
+ * @reserved:	bytes charged to @user for the queue of a listener.
  * @reader:	the queue, when @reads.
  */
 struct mailslot_handle {
@@ -174,6 +192,9 @@ struct mailslot_handle {
 	bool server;
 	bool reads;
 	bool writes;
+	struct mailslot_user *user;
+	kgid_t gid;
+	size_t reserved;
 	struct mailslot_reader reader;
 };
 
@@ -183,11 +204,14 @@ void mailslot_slot_put(struct mailslot_slot *slot);
 
 /* msg.c */
 void mailslot_reader_init(struct mailslot_reader *r, u64 timeout_ns);
+size_t mailslot_listener_reserve(const struct mailslot_slot *slot);
 void mailslot_reader_attach(struct mailslot_slot *slot,
 			    struct mailslot_reader *r);
 void mailslot_reader_detach(struct mailslot_slot *slot,
 			    struct mailslot_reader *r);
 void mailslot_slot_wake_all(struct mailslot_slot *slot);
+void mailslot_slot_wake_init(struct mailslot_slot *slot);
+void mailslot_slot_wake_stop(struct mailslot_slot *slot);
 ssize_t mailslot_read_iter(struct kiocb *iocb, struct iov_iter *to);
 ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from);
 __poll_t mailslot_poll(struct file *file, struct poll_table_struct *pt);

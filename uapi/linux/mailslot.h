@@ -27,8 +27,13 @@
  * waits forever.  Every flags and reserved field must be zero unless a flag is
  * defined for it, or the call fails with EINVAL.
  *
- * ioctl magic 0xB8, numbers 0x00-0x3f (Documentation/userspace-api/ioctl/
- * ioctl-number.rst lists 0xB8 as unused in 6.1).
+ * ioctl magic 0xB9, numbers 0x00-0x3f.  0xB9 is not listed in
+ * Documentation/userspace-api/ioctl/ioctl-number.rst (its neighbours 0xB8
+ * are mshv.h and mrvl_cn10k_dpi.h since 6.11, 0xBA liveupdate.h) and no
+ * uapi header of Linux 7.3 uses it as an ioctl type.  (0.1 used 0xB8.)
+ *
+ * Who is charged for what, and what a full queue does to a writer, is
+ * stated once, in mailslot(7) "Budgets and full queues".
  */
 #ifndef _UAPI_LINUX_MAILSLOT_H
 #define _UAPI_LINUX_MAILSLOT_H
@@ -36,7 +41,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define MAILSLOT_IOC_MAGIC		0xB8
+#define MAILSLOT_IOC_MAGIC		0xB9
 
 #define MAILSLOT_DEV_DIR		"/dev/mailslot"
 #define MAILSLOT_CONTROL_PATH		"/dev/mailslot/control"
@@ -63,7 +68,10 @@
 #define MAILSLOT_MAX_MSGS_LIMIT		65536
 #define MAILSLOT_MAX_BYTES_LIMIT	(64 * 1024 * 1024)
 
-/* mailslot_create.overflow: what a write does when a reader's queue is full. */
+/*
+ * mailslot_create.overflow: what a write does when a reader's queue is full
+ * (with MAILSLOT_CREATE_LISTENER_DROP: when the server's queue is full).
+ */
 enum mailslot_overflow {
 	MAILSLOT_OVERFLOW_BLOCK = 0,	/* sleep until every reader has room */
 	MAILSLOT_OVERFLOW_FAIL = 1,	/* fail with EAGAIN, nobody gets it */
@@ -72,6 +80,12 @@ enum mailslot_overflow {
 
 /* mailslot_create.flags */
 #define MAILSLOT_CREATE_NONBLOCK	(1U << 0)	/* server fd O_NONBLOCK */
+/*
+ * Untrusted listeners lose messages instead of holding writers back: the
+ * overflow mode applies to the server's queue only, and a listener whose
+ * queue is full drops its oldest message (counted in its drops).
+ */
+#define MAILSLOT_CREATE_LISTENER_DROP	(1U << 1)
 
 /**
  * struct mailslot_create - argument of MAILSLOT_IOC_CREATE
@@ -114,13 +128,23 @@ struct mailslot_create {
  * struct mailslot_msg_info - metadata of one received message
  * @seq:	per-slot sequence number, 1 for the first message sent.
  * @time_ns:	CLOCK_MONOTONIC time the message was queued.
- * @pid:	sender's thread-group id in the receiver's pid namespace
- *		(0 when not visible there).
- * @uid:	sender's effective uid in the receiver's user namespace.
- * @gid:	sender's effective gid in the receiver's user namespace.
+ * @pid:	thread-group id of the process that wrote it, in the
+ *		receiver's pid namespace (0 when not visible there).
+ * @uid:	effective uid of the process that opened the writing handle
+ *		(at open(2), as SO_PEERCRED), in the receiver's user namespace.
+ *		Not the writing process's: a handle passed to a privileged
+ *		program keeps its opener's identity.
+ * @gid:	effective gid of the opener, likewise.
  * @size:	payload size in bytes.
+ * @info_size:	sizeof(struct mailslot_msg_info) of the kernel that filled
+ *		it (72 today).
+ * @flags:	MAILSLOT_MSG_*: which later metadata in @reserved is set;
+ *		none is defined yet, so 0.
+ * @reserved:	zero; room for metadata added later (for example the
+ *		origin of a relayed message), flagged in @flags, with no new
+ *		ioctl and no change of size.
  *
- * Filled in by the kernel from the sending task; a sender cannot set it.
+ * Filled in by the kernel; a sender cannot set it.
  */
 struct mailslot_msg_info {
 	__u64 seq;
@@ -129,6 +153,9 @@ struct mailslot_msg_info {
 	__u32 uid;
 	__u32 gid;
 	__u32 size;
+	__u32 info_size;
+	__u32 flags;
+	__u64 reserved[4];
 };
 
 /**
@@ -137,6 +164,7 @@ struct mailslot_msg_info {
  * @size:	its size; smaller than the next message: EMSGSIZE, the
  *		message stays queued and @info.size tells its size.
  * @flags:	must be zero.
+ * @reserved:	must be zero.
  * @info:	out: the message's metadata.
  *
  * Returns the payload size.  Waits like read(2).
@@ -145,6 +173,7 @@ struct mailslot_recv {
 	__u64 buf;
 	__u32 size;
 	__u32 flags;
+	__u64 reserved[2];
 	struct mailslot_msg_info info;
 };
 
@@ -156,6 +185,7 @@ struct mailslot_recv {
  * @flags:	must be zero.
  * @bytes:	out: bytes of @buf used; with EMSGSIZE, the size of the
  *		first record.
+ * @reserved:	must be zero.
  *
  * Waits like read(2) for the first message, then takes, without waiting,
  * every further queued message that fits.  Each record is a struct
@@ -169,6 +199,7 @@ struct mailslot_recv_batch {
 	__u32 max_msgs;
 	__u32 flags;
 	__u64 bytes;
+	__u64 reserved[2];
 };
 
 #define MAILSLOT_RECORD_SIZE(payload) \

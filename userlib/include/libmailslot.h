@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define LIBMAILSLOT_VERSION_MAJOR	0
-#define LIBMAILSLOT_VERSION_MINOR	1
+#define LIBMAILSLOT_VERSION_MINOR	2
 #define LIBMAILSLOT_VERSION_PATCH	0
 
 /* Timeouts in milliseconds. */

@@ -40,7 +40,7 @@ TEST(soname_and_versioned_symbols)
 
 TEST(calls_through_the_shared_library)
 {
-	EXPECT_STREQ("0.1.0", mailslot_version());
+	EXPECT_STREQ("0.2.0", mailslot_version());
 	EXPECT_EQ(-EINVAL, mailslot_create(NULL, NULL));
 	EXPECT_EQ(-EINVAL, mailslot_wait_many(&(int){ 0 }, 0, 0, 0));
 }

@@ -208,6 +208,30 @@ check "overflow fail: send exits 1 'a reader's queue is full'" \
 kill $spid $lpid 2>/dev/null
 wait $spid $lpid 2>/dev/null
 
+# --- serve --listener-drop: a stopped listener holds nobody back ----------
+S=$P-ldrop
+"$MS" serve $S --depth 2 --listener-drop >/dev/null &
+spid=$!
+wait_for exists $S
+"$MS" listen $S >/dev/null &
+lpid=$!
+wait_for has_readers $S 2
+kill -STOP $lpid
+"$MS" send $S 1 2 3 4 5 6 7 8 2>err &
+sendpid=$!
+i=0
+while kill -0 $sendpid 2>/dev/null && [ $i -lt 200 ]; do
+	i=$((i + 1))
+	sleep 0.05
+done
+kill $sendpid 2>/dev/null
+wait $sendpid
+rc=$?
+kill -CONT $lpid
+check "serve --listener-drop: a stopped listener does not block send" [ $rc = 0 ]
+kill $spid $lpid 2>/dev/null
+wait $spid $lpid 2>/dev/null
+
 # --- permissions (uid 1000) ----------------------------------------------
 S=$P-perm
 "$MS" serve $S --mode 0600 >/dev/null &

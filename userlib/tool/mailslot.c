@@ -237,6 +237,8 @@ static const char serve_help[] =
 "                     (default inf; serve itself always waits)\n"
 "  --overflow MODE    block, fail or drop when a reader's queue is full\n"
 "                     (default block)\n"
+"  --listener-drop    the overflow mode holds for serve's own queue only;\n"
+"                     a listener whose queue is full loses its oldest\n"
 "  --count N          exit after N messages\n"
 "  --json             one JSON object a line, with the sender's metadata\n"
 "  -h, --help         this help\n";
@@ -249,6 +251,7 @@ static int cmd_serve(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'M' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "overflow", required_argument, NULL, 'o' },
+		{ "listener-drop", no_argument, NULL, 'L' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -256,6 +259,7 @@ static int cmd_serve(int argc, char **argv)
 	};
 	struct mailslot_attr attr = MAILSLOT_ATTR_INIT;
 	unsigned long long count = 0;
+	unsigned int flags = MAILSLOT_CREATE_NONBLOCK;
 	int json = 0, c, fd;
 	const char *name;
 
@@ -285,6 +289,9 @@ static int cmd_serve(int argc, char **argv)
 			if (attr.overflow < 0)
 				fail("--overflow", "%s: not block, fail or drop", optarg);
 			break;
+		case 'L':
+			flags |= MAILSLOT_CREATE_LISTENER_DROP;
+			break;
 		case 'c':
 			count = opt_u64("--count", optarg, ULLONG_MAX);
 			break;
@@ -296,7 +303,7 @@ static int cmd_serve(int argc, char **argv)
 	if (optind != argc - 1)
 		usage_error("mailslot serve NAME [OPTIONS] (see --help)");
 	name = argv[optind];
-	attr.flags = MAILSLOT_CREATE_NONBLOCK;
+	attr.flags = flags;
 	fd = mailslot_create(name, &attr);
 	if (fd == -EEXIST)
 		fail(slot_path(name), "slot exists");
