@@ -142,6 +142,7 @@ clean:
 		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	@if [ -f userlib/Makefile ]; then $(MAKE) -C userlib clean; fi
 	@if [ -f examples/Makefile ]; then $(MAKE) -C examples clean; fi
+	@if [ -f bench/Makefile ]; then $(MAKE) -C bench clean; fi
 	$(MAKE) -C selftests clean
 	rm -rf build
 
