@@ -41,8 +41,9 @@ KSFT_INC = $(eval KSFT_INC := $(shell KSFT_DIR='$(KSFT_DIR)' scripts/deps ksft))
 ifeq ($(KVER),)
 MODDIR := $(CURDIR)
 else
-# Kbuild of 6.1/6.12 has no separate output dir for external modules, so
-# each lane builds a copy of the module sources.
+# Kbuild of 5.10 to 6.12 has no separate output dir for external modules,
+# so each lane builds a copy of the module sources (without the generated
+# kmod/*.mod.c of a build in the tree: modpost of another kernel wrote it).
 MODDIR := $(CURDIR)/build/$(KVER)
 endif
 
@@ -60,7 +61,8 @@ modules:
 	@echo "mailslot: building the module against KDIR=$(KDIR)"
 ifneq ($(KVER),)
 	@mkdir -p $(MODDIR)
-	@find Kbuild kmod uapi -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) | cpio -pdmu --quiet $(MODDIR)
+	@find Kbuild kmod uapi -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) \
+		! -name '*.mod.c' | cpio -pdmu --quiet $(MODDIR)
 endif
 ifneq ($(LANE_ROOT),)
 	+scripts/deps kbuild $(KVER) $(MODDIR) W=1 modules
