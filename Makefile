@@ -8,7 +8,9 @@
 #   make check        build everything, run every test in one VM
 #   make shell        interactive shell in that VM
 #   make bench        benchmarks against the Linux peers in the VM (docs/bench.md)
-#   make check KVER=6.12 | KVER=6.12-rt     the same on Debian's 6.12 kernels
+#   make check KVER=<lane>   the same on another Debian kernel: the lanes
+#                     are the table in scripts/lib.sh (5.10, 6.12, 6.12-rt,
+#                     7.3, 7.3-rt beside the default 6.1; see the README)
 #   sudo make install / sudo make check-host    on a host that can insmod
 #   make lint / check-dkms / check-install        packaging and style gates
 #   make check-vm-run   the VM runner's KVM fallback and watchdog (forced failures)
@@ -23,6 +25,16 @@
 # MAILSLOT_CACHE (default ~/.cache/mailslot) holds kernels and headers.
 
 KVER ?=
+# The lanes: the one list is scripts/lib.sh's table.
+LANES := $(shell scripts/deps lanes)
+ifneq ($(KVER),)
+ifeq ($(filter $(KVER),$(LANES)),)
+$(error unknown KVER=$(KVER); the lanes are: $(LANES))
+endif
+# Lanes of another Debian release build inside a root of that release
+# (its compiler and headers), made by scripts/deps root.
+LANE_ROOT := $(shell scripts/deps lane-root $(KVER))
+endif
 # Memoised on first use, so that targets which need no kernel (clean, or
 # check before it installed the headers) do not look for one.
 KDIR = $(eval KDIR := $(shell scripts/deps kdir $(KVER)))$(KDIR)
@@ -31,8 +43,9 @@ KSFT_INC = $(eval KSFT_INC := $(shell KSFT_DIR='$(KSFT_DIR)' scripts/deps ksft))
 ifeq ($(KVER),)
 MODDIR := $(CURDIR)
 else
-# Kbuild of 6.1/6.12 has no separate output dir for external modules, so
-# each lane builds a copy of the module sources.
+# Kbuild of 5.10 to 6.12 has no separate output dir for external modules,
+# so each lane builds a copy of the module sources (without the generated
+# kmod/*.mod.c of a build in the tree: modpost of another kernel wrote it).
 MODDIR := $(CURDIR)/build/$(KVER)
 endif
 
@@ -50,9 +63,17 @@ modules:
 	@echo "mailslot: building the module against KDIR=$(KDIR)"
 ifneq ($(KVER),)
 	@mkdir -p $(MODDIR)
-	@find Kbuild kmod uapi -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) | cpio -pdmu --quiet $(MODDIR)
+	@find Kbuild kmod uapi -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) \
+		! -name '*.mod.c' | cpio -pdmu --quiet $(MODDIR)
 endif
+ifneq ($(LANE_ROOT),)
+	+scripts/deps kbuild $(KVER) $(MODDIR) W=1 modules
+else
 	$(MAKE) -C $(KDIR) M=$(MODDIR) W=1 modules
+endif
+
+lanes:
+	@echo $(LANES)
 
 userlib:
 	@if [ -f userlib/Makefile ]; then \
@@ -146,6 +167,6 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all modules userlib selftests examples deps check demo shell \
+.PHONY: all lanes modules userlib selftests examples deps check demo shell \
 	check-host check-kselftest-tree install clean \
 	uninstall lint check-dkms check-install check-vm-run soak

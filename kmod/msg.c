@@ -35,6 +35,7 @@
 
 #include <asm/ioctls.h>
 
+#include "compat.h"
 #include "limits.h"
 #include "slot.h"
 #include "trace.h"
@@ -746,6 +747,7 @@ static long mailslot_ioctl_recv(struct mailslot_handle *h, bool nonblock,
 {
 	struct mailslot_recv rv;
 	struct iov_iter to;
+	struct iovec iov;
 	void __user *buf;
 	ssize_t ret;
 
@@ -756,7 +758,7 @@ static long mailslot_ioctl_recv(struct mailslot_handle *h, bool nonblock,
 	buf = u64_to_user_ptr(rv.buf);
 	if (!access_ok(buf, rv.size))
 		return -EFAULT;
-	iov_iter_ubuf(&to, ITER_DEST, buf, rv.size);
+	mailslot_iter_ubuf_dest(&to, &iov, buf, rv.size);
 	ret = mailslot_recv(h, nonblock, &to, &rv.info, &uarg->info);
 	if (ret == -EMSGSIZE &&
 	    copy_to_user(&uarg->info, &rv.info, sizeof(rv.info)))
@@ -777,6 +779,7 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 	struct mailslot_msg_info info;
 	struct mailslot_msg *msg;
 	struct iov_iter to;
+	struct iovec iov;
 	void __user *buf;
 	u64 used = 0, rec;
 	bool low = false;
@@ -792,7 +795,7 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 	b.size = min_t(u64, b.size, MAX_RW_COUNT);
 	if (!access_ok(buf, b.size))
 		return -EFAULT;
-	iov_iter_ubuf(&to, ITER_DEST, buf, b.size);
+	mailslot_iter_ubuf_dest(&to, &iov, buf, b.size);
 
 	ret = mailslot_recv_begin(h, nonblock, &msg);
 	if (ret)

@@ -146,7 +146,7 @@ TRACE_EVENT(mailslot_wait_end,
 /*
  * An out-of-tree trace header: define_trace.h includes
  * <TRACE_INCLUDE_PATH/TRACE_INCLUDE_FILE.h>, which is ./trace.h in the
- * -I$(src)/kmod directory given by Kbuild.
+ * -I$(src) directory given by kmod/Kbuild.
  */
 #undef TRACE_INCLUDE_PATH
 #define TRACE_INCLUDE_PATH .

@@ -1,13 +1,35 @@
 # shellcheck shell=bash
 # Helpers shared by the host-side scripts (deps, vm-run, check).  Sourced, not run.
 #
-# Kernel "lanes": KVER names a Debian 12 kernel flavour whose image and headers
-# come from the archive.  The exact package names are resolved at run time
-# from the flavour's meta-package, so a point release of Debian needs no edit.
-#   6.1      linux-image-amd64          / linux-headers-amd64 (Debian 12 default)
-#   6.12     linux-image-6.12-amd64     / linux-headers-6.12-amd64 (bookworm-backports
-#            era 6.12 built for Debian 12, "6.12.N+deb12-amd64")
-#   6.12-rt  linux-image-6.12-rt-amd64  / linux-headers-6.12-rt-amd64 (PREEMPT_RT)
+# Kernel "lanes": KVER names a Debian kernel whose image and headers come
+# from Debian's archive.  The exact package names are resolved at run time
+# from the lane's meta-packages, so a point release needs no edit.  The
+# lane table below is the one list of lanes: scripts/deps, scripts/check-dkms,
+# .ci/run and the Makefile read it (through "scripts/deps lanes").
+#
+# Columns:
+#   lane      the KVER value
+#   release   Debian release whose kernel, headers and compiler the lane uses
+#   suites    "host": this Debian 12 machine's own apt sources (the module is
+#             built on the host); otherwise the comma-separated suites of a
+#             private apt configuration in $MS_CACHE/apt/RELEASE (the host's
+#             sources are never touched) and the module is built inside a
+#             root of that release made by mmdebstrap ($MS_CACHE/roots/RELEASE)
+#   default   the suite whose versions win (APT::Default-Release), or "-"
+#   headers   headers meta-package; its Depends names the exact release
+#   image     package holding the bootable image, %s = kernel release
+#   path      the image's path inside that package, %s = kernel release
+#   compiler  what the module is built with (the release's own gcc)
+# To add a lane: add a row (the image must boot in QEMU with the serial
+# console built in), then run make check KVER=<lane>; see the README.
+MS_LANE_TABLE='
+6.1      bookworm  host                        -                 linux-headers-amd64         linux-image-%s             boot/vmlinuz-%s                  gcc-12
+6.12     bookworm  host                        -                 linux-headers-6.12-amd64    linux-image-%s             boot/vmlinuz-%s                  gcc-12
+6.12-rt  bookworm  host                        -                 linux-headers-6.12-rt-amd64 linux-image-%s             boot/vmlinuz-%s                  gcc-12
+5.10     bullseye  bullseye,bullseye-security  -                 linux-headers-amd64         linux-image-%s             boot/vmlinuz-%s                  gcc-10
+7.3      trixie    trixie,trixie-backports     trixie-backports  linux-headers-amd64         linux-binary-unsigned-%s   usr/lib/modules/%s/vmlinuz.unsigned  gcc-14
+7.3-rt   trixie    trixie,trixie-backports     trixie-backports  linux-headers-rt-amd64      linux-binary-unsigned-%s   usr/lib/modules/%s/vmlinuz.unsigned  gcc-14
+'
 
 # shellcheck disable=SC2034 # used by the scripts that source this
 MS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,24 +40,120 @@ MS_KSFT_VER=6.1
 ms_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 ms_die() { ms_log "error: $*"; exit 1; }
 
-# Print the meta-package that names the current image ("image") or headers
-# ("headers") of lane $2.
-ms_meta_pkg() {
-	local what=$1 kver=$2
-	case $kver in
-	6.1) echo "linux-$what-amd64" ;;
-	6.12) echo "linux-$what-6.12-amd64" ;;
-	6.12-rt) echo "linux-$what-6.12-rt-amd64" ;;
-	*) ms_die "unknown KVER '$kver' (known: 6.1, 6.12, 6.12-rt)" ;;
-	esac
+# Print the lane names, one a line, in the table's order (default first).
+ms_lanes() {
+	printf '%s\n' "$MS_LANE_TABLE" | awk 'NF {print $1}'
 }
 
-# Print the kernel release (e.g. 6.1.0-56-amd64) lane $1 uses.  An installed
-# headers meta-package wins (that is what the module was built against);
-# otherwise ask apt what the meta-package would pull in.
+# Print column $2 (release, suites, default, headers, image, path, compiler)
+# of lane $1.
+ms_lane() {
+	local col
+	case $2 in
+	release) col=2 ;; suites) col=3 ;; default) col=4 ;; headers) col=5 ;;
+	image) col=6 ;; path) col=7 ;; compiler) col=8 ;;
+	*) ms_die "ms_lane: no column '$2'" ;;
+	esac
+	printf '%s\n' "$MS_LANE_TABLE" | awk -v l="$1" -v c=$col '$1 == l {print $c; f=1} END {exit !f}' ||
+		ms_die "unknown KVER '$1' (known: $(ms_lanes | tr '\n' ' '))"
+}
+
+# Print the release whose root lane $1 builds in, or nothing for a host lane.
+ms_lane_root_release() {
+	[ "$(ms_lane "$1" suites)" = host ] || ms_lane "$1" release
+}
+
+# Print the lane whose kernel release is $1 (e.g. 5.10.0-46-amd64 or
+# 7.3.4+deb13-rt-amd64): $KVER when it is that lane's, else by the version.
+ms_release_lane() {
+	local l
+	if [ -n "${KVER:-}" ]; then echo "$KVER"; return 0; fi
+	for l in $(ms_lanes); do
+		case $1 in
+		"${l%-rt}".*-rt-amd64 | "${l%-rt}"-*-rt-amd64) [ "${l%-rt}" != "$l" ] || continue ;;
+		"${l%-rt}".* | "${l%-rt}"-*) [ "${l%-rt}" = "$l" ] || continue ;;
+		*) continue ;;
+		esac
+		# 6.1's releases are 6.1.0-N-amd64: do not take 6.12.N for 6.1.
+		case $l:$1 in 6.1:6.1[0-9]*) continue ;; esac
+		echo "$l"; return 0
+	done
+	return 1
+}
+
+# The Debian mirror the host uses ($1 = main or security), from its apt
+# sources, so that the private configurations use the same one.
+ms_mirror() {
+	local want=$1 uri
+	uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v w="$want" '
+		/^URIs:/ {u = $2} /^Suites:/ {for (i = 2; i <= NF; i++) {
+			s = $i ~ /-security$/ ? "security" : "main"
+			if (s == w && u ~ /debian/) {print u; exit}}}')
+	[ -n "$uri" ] || uri=$(grep -hE '^deb +(\[[^]]*\] +)?[a-z]+://' /etc/apt/sources.list \
+		/etc/apt/sources.list.d/*.list 2>/dev/null | awk -v w="$want" '
+		{o = $2 ~ /^\[/ ? 1 : 0; s = $(3 + o) ~ /-security$/ ? "security" : "main"
+		 if (s == w && $(2 + o) ~ /debian/) {print $(2 + o); exit}}')
+	if [ -z "$uri" ]; then
+		[ "$want" = security ] && uri=http://deb.debian.org/debian-security ||
+			uri=http://deb.debian.org/debian
+	fi
+	echo "${uri%/}"
+}
+
+# The private apt configuration of lane $1: sets MS_APT (options for apt-get
+# and apt-cache) and writes its sources.list; the lists are fetched (apt-get
+# update, into the cache) when missing or older than a day.  The keyring is
+# Debian's archive keyring, which holds the bullseye and trixie keys.
+ms_apt_setup() {
+	local lane=$1 rel suites def dir s uri
+	rel=$(ms_lane "$lane" release)
+	suites=$(ms_lane "$lane" suites)
+	def=$(ms_lane "$lane" default)
+	dir=$MS_CACHE/apt/$rel
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	for s in ${suites//,/ }; do
+		case $s in *-security) uri=$(ms_mirror security) ;; *) uri=$(ms_mirror main) ;; esac
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $s main"
+	done >"$dir/sources.list.new"
+	if cmp -s "$dir/sources.list.new" "$dir/sources.list"; then
+		rm -f "$dir/sources.list.new"
+	else
+		mv "$dir/sources.list.new" "$dir/sources.list"
+	fi
+	MS_APT=(-o Dir::Etc::sourcelist="$dir/sources.list" -o Dir::Etc::sourceparts=-
+		-o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache"
+		-o Dir::State::status=/dev/null -o Dir::Etc::preferencesparts=-
+		-o APT::Sandbox::User="$(id -un)")
+	[ "$def" = - ] || MS_APT+=(-o APT::Default-Release="$def")
+	if [ -z "$(find "$dir/lists/.updated" -mmin -1440 2>/dev/null)" ] ||
+		[ "$dir/sources.list" -nt "$dir/lists/.updated" ]; then
+		ms_log "apt-get update for $rel ($suites; private lists in ${dir#"$MS_CACHE"/})"
+		apt-get "${MS_APT[@]}" update -q >&2 ||
+			ms_die "apt-get update of the private $rel configuration failed"
+		touch "$dir/lists/.updated"
+	fi
+}
+
+# Print the meta-package that names the current headers of lane $1.
+ms_meta_pkg() {
+	ms_lane "$2" headers
+}
+
+# Print the kernel release (e.g. 6.1.0-56-amd64) lane $1 uses.  Host lanes:
+# an installed headers meta-package wins (that is what the module was built
+# against); otherwise ask apt what the meta-package would pull in.  Private
+# lanes: what the meta-package pulls in, from the lane's own apt lists.
 ms_kver_release() {
 	local meta dep
-	meta=$(ms_meta_pkg headers "$1")
+	meta=$(ms_lane "$1" headers)
+	if [ "$(ms_lane "$1" suites)" != host ]; then
+		ms_apt_setup "$1"
+		dep=$(apt-cache "${MS_APT[@]}" depends "$meta" 2>/dev/null |
+			sed -n 's/^ *Depends: \(linux-headers-[^ ]*\).*/\1/p' | head -n1)
+		[ -n "$dep" ] || ms_die "cannot resolve $meta in $(ms_lane "$1" suites)"
+		echo "${dep#linux-headers-}"
+		return 0
+	fi
 	dep=$(dpkg-query -W -f='${Status} ${Depends}\n' "$meta" 2>/dev/null |
 		sed -n 's/^install ok installed //p' | grep -o 'linux-headers-[^ ,]*' | head -n1)
 	if [ -z "$dep" ]; then
