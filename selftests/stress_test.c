@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -504,6 +505,122 @@ static long cg_read(const char *file, const char *key)
 	return v;
 }
 
+/* What the flooding child found, in memory the parent mapped beforehand. */
+struct flood_res {
+	long slots, msgs, enospc, eagain, enomem, other;
+	int other_errno;
+	int stage;	/* where the child gave up before the flood, or 0 */
+};
+
+/*
+ * Write to every page of 256 KiB of stack below the caller, so that the
+ * child owns them (fork shares them copy-on-write) before its cgroup is full.
+ */
+static void __attribute__((noinline)) prefault_stack(void)
+{
+	volatile char buf[256 << 10];
+	size_t i;
+
+	for (i = 0; i < sizeof(buf); i += 512)
+		buf[i] = 1;
+}
+
+/*
+ * The flooding child, in the cgroup as uid 1000.  It allocates nothing once
+ * the flood has begun: every fd (the slots and one writer per slot) is open
+ * before it, its stack, the message buffer and @res are written before it
+ * (no copy-on-write or page-table fault later), and every library call it
+ * makes from then on (write, close, kill) has been made once before (no
+ * lazy binding).  At the cgroup's limit the only allocations are then the
+ * module's own, which must fail cleanly; the child reports by writing @res
+ * and stopping itself, which allocates nothing either.
+ */
+static void __attribute__((noreturn)) memcg_flood_child(const char *cg,
+						       struct flood_res *res)
+{
+	static char big[65536];
+	static int slots[4096], writers[4096];
+	char procs[192], pid[32], n[96];
+	int nfds = 0, ctl, i;
+
+	memset(res, 0, sizeof(*res));
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	res->stage = 1;
+	if (cg_write(procs, pid) || setgid(1000) || setuid(1000))
+		_exit(10);
+	prefault_stack();
+	errno = 0;
+	memset(big, 'f', sizeof(big));
+	memset(slots, 0xff, sizeof(slots));
+	memset(writers, 0xff, sizeof(writers));
+	kill(getpid(), 0);
+	res->stage = 2;
+	ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		_exit(11);
+	/* slots until the per-user limit says no */
+	for (i = 0; i < 100000 && nfds < 4000; i++) {
+		struct mailslot_create c = {
+			.mode = 0600, .max_msg_size = 65536, .max_msgs = 65536,
+			.max_bytes = 64 << 20, .overflow = MAILSLOT_OVERFLOW_FAIL,
+		};
+		int fd;
+
+		snprintf(n, sizeof(n), "ksft-flood-%d-%d", getpid(), i);
+		c.name = U64(n);
+		fd = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
+		if (fd < 0) {
+			if (errno == ENOSPC) {
+				res->enospc++;
+			} else if (errno == ENOMEM) {
+				res->enomem++;
+			} else {
+				res->other++;
+				res->other_errno = errno;
+			}
+			break;
+		}
+		slots[nfds++] = fd;
+		res->slots++;
+	}
+	/* a writer for each, before the flood: an open allocates */
+	res->stage = 3;
+	for (i = 0; i < nfds; i++) {
+		snprintf(n, sizeof(n), MAILSLOT_DEV_DIR "/ksft-flood-%d-%d", getpid(), i);
+		writers[i] = open(n, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+		if (writers[i] < 0) {
+			res->other++;
+			res->other_errno = errno;
+			kill(getpid(), SIGSTOP);
+			_exit(13);
+		}
+	}
+	res->stage = 0;
+	/* then messages into them until the byte limit (or memcg) says no */
+	for (i = 0; nfds && i < 200000; i++) {
+		if (write(writers[i % nfds], big, sizeof(big)) < 0) {
+			if (errno == ENOSPC) {
+				res->enospc++;
+			} else if (errno == EAGAIN) {
+				res->eagain++;
+			} else if (errno == ENOMEM) {
+				res->enomem++;
+			} else {
+				res->other++;
+				res->other_errno = errno;
+			}
+			if (res->enospc + res->eagain + res->enomem > 50)
+				break;
+			continue;
+		}
+		res->msgs++;
+	}
+	/* hold everything until the parent has looked at the cgroup */
+	for (;;)
+		kill(getpid(), SIGSTOP);
+}
+
 /*
  * @limit is the module's per-user byte limit during the flood: below
  * memory.max the module refuses first (ENOSPC); above it the cgroup does,
@@ -517,13 +634,9 @@ static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
 	long old_limit;
 	char oldbuf[32];
 	long peak = 0, current, after;
-	int pipefd[2], status;
-	ssize_t n;
+	struct flood_res *res;
+	int status;
 	pid_t kid;
-	struct {
-		long slots, msgs, enospc, eagain, enomem, other;
-		int other_errno;
-	} res = { 0 };
 
 	NEED_MODULE();
 	if (geteuid() != 0)
@@ -539,6 +652,11 @@ static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
 		rmdir(cg);
 		SKIP(return, "no memory controller (memory.max)");
 	}
+	/* shared with the child, faulted in here: charged to this cgroup */
+	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, res);
+	memset(res, 0, sizeof(*res));
 	/*
 	 * The module's per-user byte limit below memory.max, so that the
 	 * module refuses (ENOSPC) before the cgroup's OOM killer acts.  A 64
@@ -547,88 +665,19 @@ static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
 	old_limit = cg_read(PARAM_BYTES, NULL);
 	ASSERT_LT(0, old_limit);
 	ASSERT_EQ(0, cg_write(PARAM_BYTES, limit));
-	ASSERT_EQ(0, pipe(pipefd));
 	kid = fork();
 	ASSERT_LE(0, kid);
-	if (kid == 0) {
-		char procs[192], pid[32];
-		int fds[4096], nfds = 0, ctl, i;
-
-		close(pipefd[0]);
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
-		snprintf(pid, sizeof(pid), "%d", getpid());
-		if (cg_write(procs, pid) || setgid(1000) || setuid(1000))
-			_exit(10);
-		ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
-		if (ctl < 0)
-			_exit(11);
-		/* slots until the per-user limit says no */
-		for (i = 0; i < 100000 && nfds < 4000; i++) {
-			struct mailslot_create c = {
-				.mode = 0600, .max_msg_size = 65536, .max_msgs = 65536,
-				.max_bytes = 64 << 20, .overflow = MAILSLOT_OVERFLOW_FAIL,
-			};
-			char n[64];
-			int fd;
-
-			snprintf(n, sizeof(n), "ksft-flood-%d-%d", getpid(), i);
-			c.name = U64(n);
-			fd = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
-			if (fd < 0) {
-				if (errno == ENOSPC) res.enospc++;
-				else if (errno == ENOMEM) res.enomem++;
-				else { res.other++; res.other_errno = errno; }
-				break;
-			}
-			fds[nfds++] = fd;
-			res.slots++;
-		}
-		/* then messages into them until the byte limit (or memcg) says no */
-		for (i = 0; nfds && i < 200000; i++) {
-			static char big[65536];
-			char n[64];
-			int w;
-
-			snprintf(n, sizeof(n), MAILSLOT_DEV_DIR "/ksft-flood-%d-%d", getpid(),
-				 i % (int)res.slots);
-			w = open(n, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
-			if (w < 0) {
-				if (errno == ENOMEM) res.enomem++;
-				else { res.other++; res.other_errno = errno; }
-				break;
-			}
-			if (write(w, big, sizeof(big)) < 0) {
-				if (errno == ENOSPC) res.enospc++;
-				else if (errno == EAGAIN) res.eagain++;
-				else if (errno == ENOMEM) res.enomem++;
-				else { res.other++; res.other_errno = errno; }
-				close(w);
-				if (res.enospc + res.eagain + res.enomem > 50)
-					break;
-				continue;
-			}
-			res.msgs++;
-			close(w);
-		}
-		(void)fds;
-		if (write(pipefd[1], &res, sizeof(res)) != sizeof(res))
-			_exit(12);
-		/* hold everything until the parent has looked at the cgroup */
-		close(pipefd[1]);
-		pause();
-		_exit(0);
-	}
-	close(pipefd[1]);
-	n = read(pipefd[0], &res, sizeof(res));
+	if (kid == 0)
+		memcg_flood_child(cg, res);
+	ASSERT_EQ(kid, waitpid(kid, &status, WUNTRACED));
 	snprintf(oldbuf, sizeof(oldbuf), "%ld", old_limit);
 	cg_write(PARAM_BYTES, oldbuf);
-	ASSERT_EQ(sizeof(res), n) {
+	ASSERT_TRUE(WIFSTOPPED(status)) {
 		snprintf(file, sizeof(file), "%s/memory.events", cg);
-		TH_LOG("the flooding child died (oom_kill %ld)", cg_read(file, "oom_kill"));
-		waitpid(kid, NULL, 0);
+		TH_LOG("the flooding child ended (status 0x%x, stage %d, oom_kill %ld)",
+		       status, res->stage, cg_read(file, "oom_kill"));
 		rmdir(cg);
 	}
-	close(pipefd[0]);
 	snprintf(file, sizeof(file), "%s/memory.current", cg);
 	current = cg_read(file, NULL);
 	snprintf(file, sizeof(file), "%s/memory.peak", cg);
@@ -636,16 +685,18 @@ static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
 	kill(kid, SIGKILL);
 	ASSERT_EQ(kid, waitpid(kid, &status, 0));
 	printf("# memcg_flood: %ld slots, %ld messages of 64 KiB; refused: ENOSPC %ld, EAGAIN %ld, ENOMEM %ld, other %ld (%s); memory.current %ld KiB (peak %ld KiB) of max %ld KiB\n",
-	       res.slots, res.msgs, res.enospc, res.eagain, res.enomem, res.other,
-	       res.other ? strerror(res.other_errno) : "-", current >> 10, peak >> 10, max >> 10);
-	EXPECT_EQ(0, res.other) TH_LOG("unexpected errno %s", strerror(res.other_errno));
-	EXPECT_LT(0, res.slots);
-	EXPECT_LT(0, res.enospc + res.eagain + res.enomem) TH_LOG("nothing was ever refused");
-	EXPECT_LT(0, want_errno == ENOSPC ? res.enospc : res.enomem)
+	       res->slots, res->msgs, res->enospc, res->eagain, res->enomem, res->other,
+	       res->other ? strerror(res->other_errno) : "-", current >> 10, peak >> 10, max >> 10);
+	EXPECT_EQ(0, res->stage) TH_LOG("the child stopped before the flood (stage %d)", res->stage);
+	EXPECT_EQ(0, res->other) TH_LOG("unexpected errno %s", strerror(res->other_errno));
+	EXPECT_LT(0, res->slots);
+	EXPECT_LT(0, res->enospc + res->eagain + res->enomem) TH_LOG("nothing was ever refused");
+	EXPECT_LT(0, want_errno == ENOSPC ? res->enospc : res->enomem)
 		TH_LOG("not refused with %s", strerror(want_errno));
 	EXPECT_LE(current, max);
 	snprintf(file, sizeof(file), "%s/memory.events", cg);
 	EXPECT_EQ(0, cg_read(file, "oom_kill")) TH_LOG("the flood was OOM-killed, not refused");
+	munmap(res, sizeof(*res));
 
 	/* after close, the charge goes away (slab pages shared with other
 	 * cgroups' objects are reparented, not freed: allow 2 MiB) */
