@@ -7,7 +7,11 @@
 #ifndef _MAILSLOT_COMPAT_H
 #define _MAILSLOT_COMPAT_H
 
+#include <linux/capability.h>
 #include <linux/fs.h>
+#include <linux/mm_types.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/uio.h>
 #include <linux/version.h>
 
@@ -42,5 +46,38 @@ static inline void mailslot_iter_ubuf_dest(struct iov_iter *i,
 	iov_iter_init(i, READ, iov, 1, len);
 #endif
 }
+
+/*
+ * Whether @task's dumpability lets the caller read its state, as ptrace's
+ * access check has it: the task is dumpable by its owner, or the caller
+ * has CAP_SYS_PTRACE in the user namespace recorded with that state.  Up to
+ * 7.2 both live in the task's mm (none for a kernel thread: no
+ * restriction); 7.3 moved them into task->exec_state (RCU).  Called with
+ * task_lock(@task) held.
+ */
+#if __has_include(<linux/sched/exec_state.h>)
+#include <linux/sched/exec_state.h>
+static inline bool mailslot_task_dump_readable(struct task_struct *task)
+{
+	const struct task_exec_state *es;
+	bool ok;
+
+	rcu_read_lock();
+	es = rcu_dereference(task->exec_state);
+	ok = !es || es->dumpable == TASK_DUMPABLE_OWNER ||
+	     ns_capable_noaudit(es->user_ns, CAP_SYS_PTRACE);
+	rcu_read_unlock();
+	return ok;
+}
+#else
+#include <linux/sched/coredump.h>
+static inline bool mailslot_task_dump_readable(struct task_struct *task)
+{
+	struct mm_struct *mm = task->mm;
+
+	return !mm || get_dumpable(mm) == SUID_DUMP_USER ||
+	       ns_capable_noaudit(mm->user_ns, CAP_SYS_PTRACE);
+}
+#endif
 
 #endif /* _MAILSLOT_COMPAT_H */

@@ -27,7 +27,6 @@
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
-#include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -37,6 +36,7 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
+#include "compat.h"
 #include "mailslot.h"
 #include "trace.h"
 
@@ -186,7 +186,8 @@ static int procobj_check(struct mailslot_proc *obj, struct task_struct *held)
  * has CAP_SYS_PTRACE in the target's user namespace; and a target that is
  * not dumpable (it changed credentials, ran a setuid program or called
  * prctl(PR_SET_DUMPABLE, 0)) needs CAP_SYS_PTRACE in the user namespace of
- * its mm.  The LSM hook (security_ptrace_access_check(): Yama, SELinux)
+ * its mm (of its exec state on 7.3: compat.h).  The LSM hook
+ * (security_ptrace_access_check(): Yama, SELinux)
  * is not exported either and is not consulted.  Capabilities are checked
  * with the _noaudit variants, as PTRACE_MODE_NOAUDIT does: a refused open
  * is an answer, not an attempted intrusion worth a log line.
@@ -194,7 +195,6 @@ static int procobj_check(struct mailslot_proc *obj, struct task_struct *held)
 static bool procobj_may_open(struct task_struct *task)
 {
 	const struct cred *cred = current_cred(), *tcred;
-	struct mm_struct *mm;
 	bool ok;
 
 	if (same_thread_group(task, current))
@@ -216,10 +216,7 @@ static bool procobj_may_open(struct task_struct *task)
 		 * with the write barrier in commit_creds().
 		 */
 		smp_rmb();
-		mm = task->mm;
-		if (mm && get_dumpable(mm) != SUID_DUMP_USER &&
-		    !ns_capable_noaudit(mm->user_ns, CAP_SYS_PTRACE))
-			ok = false;
+		ok = mailslot_task_dump_readable(task);
 	}
 	task_unlock(task);
 	return ok;
