@@ -52,10 +52,20 @@ static inline void mailslot_iter_ubuf_dest(struct iov_iter *i,
  * access check has it: the task is dumpable by its owner, or the caller
  * has CAP_SYS_PTRACE in the user namespace recorded with that state.  Up to
  * 7.2 both live in the task's mm (none for a kernel thread: no
- * restriction); 7.3 moved them into task->exec_state (RCU).  Called with
- * task_lock(@task) held.
+ * restriction) and coredump.h defines SUID_DUMP_USER; 7.3 moved them into
+ * task->exec_state (RCU) and the values into enum task_dumpable.  Called
+ * with task_lock(@task) held.
  */
-#if __has_include(<linux/sched/exec_state.h>)
+#include <linux/sched/coredump.h>
+#ifdef SUID_DUMP_USER
+static inline bool mailslot_task_dump_readable(struct task_struct *task)
+{
+	struct mm_struct *mm = task->mm;
+
+	return !mm || get_dumpable(mm) == SUID_DUMP_USER ||
+	       ns_capable_noaudit(mm->user_ns, CAP_SYS_PTRACE);
+}
+#else
 #include <linux/sched/exec_state.h>
 static inline bool mailslot_task_dump_readable(struct task_struct *task)
 {
@@ -68,15 +78,6 @@ static inline bool mailslot_task_dump_readable(struct task_struct *task)
 	     ns_capable_noaudit(es->user_ns, CAP_SYS_PTRACE);
 	rcu_read_unlock();
 	return ok;
-}
-#else
-#include <linux/sched/coredump.h>
-static inline bool mailslot_task_dump_readable(struct task_struct *task)
-{
-	struct mm_struct *mm = task->mm;
-
-	return !mm || get_dumpable(mm) == SUID_DUMP_USER ||
-	       ns_capable_noaudit(mm->user_ns, CAP_SYS_PTRACE);
 }
 #endif
 
