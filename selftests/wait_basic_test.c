@@ -4,6 +4,7 @@
  * (relative and absolute, really waited), signals, an fd closed during the
  * wait, slot readers mixed with process objects, and error paths.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -43,10 +44,21 @@ static int kids_start(struct kids *k, int n)
 }
 
 /* Let kid @i exit and wait until it is a zombie (not reaped). */
+/*
+ * End kid @i and wait until its object is signaled.  /proc shows the
+ * zombie state a moment before the exit path wakes the pid's waiters
+ * (exit_state is set, then do_notify_parent() wakes them), and that wake
+ * is what signals the object: "zombie" alone is not "signaled yet" (seen
+ * on the KCSAN kernel, whose delays widen the window).
+ */
 static int kids_end(struct kids *k, int i)
 {
+	struct pollfd p = { .fd = k->obj[i], .events = POLLIN };
+
 	pu_release(k->pipe[i]);
-	return pu_wait_zombie(k->pid[i]);
+	if (pu_wait_zombie(k->pid[i]))
+		return -1;
+	return poll(&p, 1, 30000) == 1 ? 0 : -1;
 }
 
 static void kids_stop(struct kids *k)
