@@ -63,7 +63,7 @@ modules:
 	@echo "mailslot: building the module against KDIR=$(KDIR)"
 ifneq ($(KVER),)
 	@mkdir -p $(MODDIR)
-	@find Kbuild kmod uapi -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) \
+	@find VERSION Kbuild kmod uapi -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name VERSION \) \
 		! -name '*.mod.c' | cpio -pdmu --quiet $(MODDIR)
 endif
 ifneq ($(LANE_ROOT),)
@@ -85,7 +85,7 @@ selftests:
 	@test -n "$(KSFT_INC)" || exit 1
 	$(MAKE) -C selftests KSFT_DIR=$(KSFT_INC)
 
-examples:
+examples: userlib
 	@if [ -f examples/Makefile ]; then $(MAKE) -C examples; fi
 
 # Fetch and install what the VM lane needs (apt packages as root, the kernel

@@ -31,7 +31,7 @@
 #include <linux/spinlock.h>
 #include <linux/user_namespace.h>
 
-#include "mailslot.h"
+#include "internal.h"
 #include "limits.h"
 
 static unsigned int max_slots = 4096;

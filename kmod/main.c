@@ -10,7 +10,7 @@
 #include <linux/module.h>
 
 #include "compat.h"
-#include "mailslot.h"
+#include "internal.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"

@@ -37,7 +37,7 @@
 #include <linux/wait.h>
 
 #include "compat.h"
-#include "mailslot.h"
+#include "internal.h"
 #include "trace.h"
 
 /**

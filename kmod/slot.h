@@ -26,7 +26,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#include "mailslot.h"
+#include "internal.h"
 
 struct mailslot_user;
 struct user_namespace;

@@ -49,7 +49,7 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
-#include "mailslot.h"
+#include "internal.h"
 #include "trace.h"
 
 /* Most wait queues one foreign file may name in its ->poll(). */

@@ -34,9 +34,8 @@
 extern "C" {
 #endif
 
-#define LIBMAILSLOT_VERSION_MAJOR	0
-#define LIBMAILSLOT_VERSION_MINOR	2
-#define LIBMAILSLOT_VERSION_PATCH	0
+/* LIBMAILSLOT_VERSION ("0.2.0") and its _MAJOR, _MINOR and _PATCH numbers. */
+#include <libmailslot_version.h>
 
 /* Timeouts in milliseconds. */
 #define MAILSLOT_FOREVER		(-1)	/* INFINITE / MAILSLOT_WAIT_FOREVER */

@@ -786,7 +786,7 @@ int main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("mailslot %s (libmailslot %s)\n", MAILSLOT_TOOL_VERSION,
+		printf("mailslot %s (libmailslot %s)\n", LIBMAILSLOT_VERSION,
 		       mailslot_version());
 		return EXIT_SUCCESS;
 	}

@@ -10,8 +10,6 @@
 #include <linux/wait.h>
 #include <linux/mailslot.h>
 
-#define MAILSLOT_VERSION "0.2.0"
-
 /* slot.c: named slots, their nodes and handles (server, listeners, writers). */
 int mailslot_slots_init(void);
 void mailslot_slots_exit(void);
