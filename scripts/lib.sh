@@ -68,6 +68,11 @@ MS_LINUX_SOURCE=/usr/src/linux-source-$MS_KSFT_VER.tar.xz
 # $MS_DIE_STATUS (default 1): vm-run's own failures are 120, lint's 2.
 ms_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 ms_die() { ms_log "error: $*"; exit "${MS_DIE_STATUS:-1}"; }
+# The script's usage: its header comment (the lines after #! up to the
+# first line that is not a comment), without the "# ".
+ms_usage() {
+	awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"
+}
 
 # --- packages ------------------------------------------------------------
 # Install Debian packages $@: as root with apt-get (updating the lists
