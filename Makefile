@@ -23,6 +23,11 @@
 # into build/$(KVER)/ and boots it.  KSFT_DIR=<kernel tree> takes the
 # kselftest headers from that tree instead of linux-source-6.1.
 # MAILSLOT_CACHE (default ~/.cache/mailslot) holds kernels and headers.
+# The scripts are laid out in scripts/lib.sh's header.
+
+# The one definition of the cache is scripts/lib.sh's; exported to the
+# scripts and to make -C userlib (its kselftest headers).
+export MAILSLOT_CACHE := $(shell scripts/deps cache)
 
 KVER ?=
 # The lanes: the one list is scripts/lib.sh's table.
@@ -62,9 +67,7 @@ modules:
 	@test -n "$(KDIR)" || { echo "no kernel build dir: run 'make check' (installs headers) or pass KDIR=" >&2; exit 1; }
 	@echo "mailslot: building the module against KDIR=$(KDIR)"
 ifneq ($(KVER),)
-	@mkdir -p $(MODDIR)
-	@find VERSION Kbuild kmod uapi -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name VERSION \) \
-		! -name '*.mod.c' | cpio -pdmu --quiet $(MODDIR)
+	@scripts/deps copy-module $(MODDIR)
 endif
 ifneq ($(LANE_ROOT),)
 	+scripts/deps kbuild $(KVER) $(MODDIR) W=1 modules
@@ -99,18 +102,18 @@ check: deps
 
 demo: deps
 	$(BUILD_LOCKED)
-	KVER=$(KVER) scripts/vm-run --add scripts/demo.sh -- sh ./demo.sh
+	KVER=$(KVER) scripts/vm/vm-run --add scripts/demo.sh -- sh ./demo.sh
 
 shell: deps
 	$(BUILD_LOCKED)
-	KVER=$(KVER) scripts/vm-run
+	KVER=$(KVER) scripts/vm/vm-run
 
 # The debug-kernel lane: a cached 6.1 kernel with KASAN, lockdep, kmemleak,
 # UBSAN and fault injection; the suite, fault injection, fuzzing, stress.
-# See scripts/check-debug and docs/reliability.md.
+# See scripts/debug/check-debug and docs/reliability.md.
 check-debug: deps
 	$(MAKE) selftests userlib
-	scripts/check-debug
+	scripts/debug/check-debug
 
 .PHONY: check-debug
 
@@ -129,7 +132,7 @@ bench: deps
 # selftests/ dropped into tools/testing/selftests/mailslot of an extracted
 # 6.1 tree and built by the kernel's own lib.mk.
 check-kselftest-tree:
-	scripts/check-kselftest-tree
+	scripts/gates/check-kselftest-tree
 
 # Packaging (scripts/install, docs/packaging.md): DESTDIR=, PREFIX=/usr/local,
 # MAILSLOT_GROUP=<group> (udev rule), AUTOLOAD=1, MOK_KEY= MOK_CERT= (signing).
@@ -139,12 +142,13 @@ install: all
 uninstall:
 	KDIR=$(KDIR) scripts/install uninstall
 
-# Style gates: checkpatch, clang-format (report), sparse, uapi C/C++, pahole.
+# Style gates: checkpatch, clang-format (report), sparse, uapi C/C++, pahole,
+# shellcheck of every script.
 lint:
-	scripts/lint
+	scripts/gates/lint
 
 check-dkms:
-	scripts/check-dkms
+	scripts/gates/check-dkms
 
 # make check (or SOAK_TARGET) SOAK_RUNS times on a lane; names every failure.
 SOAK_RUNS ?= 5
@@ -153,13 +157,13 @@ soak:
 
 # The VM runner's accelerator fallback and watchdog, on forced failures.
 check-vm-run: all
-	scripts/tests/vm-run-test
+	scripts/vm/tests/vm-run-test
 
 check-install:
-	scripts/check-install
+	scripts/gates/check-install
 
 clean:
-	@if [ -n "$$(ls -d /lib/modules/*/build /usr/src/linux-headers-*-amd64 2>/dev/null | head -n1)" ]; then \
+	@if [ -d /lib/modules/$$(uname -r)/build ] || [ -n "$$(scripts/deps headers all)" ]; then \
 		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	@if [ -f userlib/Makefile ]; then $(MAKE) -C userlib clean; fi
 	@if [ -f examples/Makefile ]; then $(MAKE) -C examples clean; fi

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The `make demo` scenario, run inside the VM by scripts/vm-run (busybox sh):
+# The `make demo` scenario, run inside the VM by scripts/vm/vm-run (busybox sh):
 # a server, three listeners, one broadcast that reaches all four, a message
 # too large for the slot, and `mailslot wait` on a background process.
 set -eu

@@ -1,10 +1,30 @@
-# shellcheck shell=bash
-# Helpers shared by the host-side scripts (deps, vm-run, check).  Sourced, not run.
+# shellcheck shell=bash disable=SC2034 # its variables are for the scripts
+# The library of mailslot's scripts: every host-side script sources it
+# (". "$(dirname "$0")/lib.sh" or ../lib.sh).  Sourced, not run.
 #
+# The layout of scripts/:
+#   lib.sh        this file: ms_log/ms_die, the cache, the version, ms_need,
+#                 the lanes, the installed headers, the module's sources,
+#                 the kernel-report patterns, the sanitizer options, the
+#                 accelerator choice of the VM runner
+#   deps check soak bench install demo.sh
+#                 entry points: make deps/check/soak/bench/install; demo.sh
+#                 is the make demo scenario (runs in the guest)
+#   vm/           the VM runner: vm-run (host), guest-init and run-tests
+#                 (the guest's busybox sh), tests/ (make check-vm-run)
+#   gates/        lint, check-install, check-dkms, check-kselftest-tree
+#                 (make lint and the packaging gates)
+#   debug/        the debug lanes: check-debug, build-kernel, guest-run (in
+#                 the guest), debug.config and kcsan.config (their content
+#                 keys the cached kernels)
+# Scripts that run in the guest (busybox sh, no bash) cannot source this
+# file; what they need of it, the host passes in files (vm-run's
+# /etc/vm-env, check-debug's debug-env).
+
 # Kernel "lanes": KVER names a Debian kernel whose image and headers come
 # from Debian's archive.  The exact package names are resolved at run time
 # from the lane's meta-packages, so a point release needs no edit.  The
-# lane table below is the one list of lanes: scripts/deps, scripts/check-dkms,
+# lane table below is the one list of lanes: scripts/deps, gates/check-dkms,
 # .ci/run and the Makefile read it (through "scripts/deps lanes").
 #
 # Columns:
@@ -31,14 +51,166 @@ MS_LANE_TABLE='
 7.3-rt   trixie    trixie,trixie-backports     trixie-backports  linux-headers-rt-amd64      linux-binary-unsigned-%s   usr/lib/modules/%s/vmlinuz.unsigned  gcc-14
 '
 
-# shellcheck disable=SC2034 # used by the scripts that source this
+# --- the tree, the cache, the version --------------------------------------
 MS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The one definition of the cache (kernels, headers, apt lists, roots, the
+# debug kernels); the Makefile exports it to make -C userlib and the rest.
 MS_CACHE=${MAILSLOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mailslot}
-# Version of linux-source that provides the kselftest harness headers.
+# The version of everything: the file VERSION at the top of the tree.
+MS_VERSION=$(cat "$MS_TOP/VERSION" 2>/dev/null || true)
+# Version of linux-source that provides the kselftest harness headers,
+# checkpatch.pl and the debug kernels' source.
 MS_KSFT_VER=6.1
+MS_LINUX_SOURCE=/usr/src/linux-source-$MS_KSFT_VER.tar.xz
 
+# --- logging and dying ---------------------------------------------------
+# "NAME: message" on stderr, NAME being the script's.  ms_die exits with
+# $MS_DIE_STATUS (default 1): vm-run's own failures are 120, lint's 2.
 ms_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
-ms_die() { ms_log "error: $*"; exit 1; }
+ms_die() { ms_log "error: $*"; exit "${MS_DIE_STATUS:-1}"; }
+# The script's usage: its header comment (the lines after #! up to the
+# first line that is not a comment), without the "# ".
+ms_usage() {
+	awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"
+}
+
+# --- packages ------------------------------------------------------------
+# Install Debian packages $@: as root with apt-get (updating the lists
+# first when the install fails on stale ones); otherwise print the exact
+# command to run as root and return 1.
+ms_apt_install() {
+	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+		ms_log "missing packages; install them as root with:"
+		echo "  apt-get update && apt-get install -y --no-install-recommends $*" >&2
+		return 1
+	fi
+	ms_log "installing: $*"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2 && return 0
+	apt-get update -q >&2 &&
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2
+}
+
+# ms_want CMD [PACKAGE]: succeed when command CMD exists, installing
+# PACKAGE (default CMD) first when it does not; ms_need dies instead.
+ms_want() {
+	command -v "$1" >/dev/null && return 0
+	ms_apt_install "${2:-$1}" || true
+	command -v "$1" >/dev/null
+}
+ms_need() {
+	ms_want "$@" || ms_die "$1 not found (Debian package ${2:-$1})"
+}
+
+# --- the module's sources ------------------------------------------------
+# Print the files an external build of the module needs (VERSION, Kbuild,
+# kmod/, uapi/), relative to the top of the tree, without what a build in
+# the tree generated (kmod/*.mod.c is modpost's).
+ms_module_files() {
+	(cd "$MS_TOP" && find VERSION Kbuild kmod uapi -type f \( -name '*.[ch]' -o -name Kbuild \
+		-o -name Makefile -o -name VERSION \) ! -name '*.mod.c' | sort)
+}
+
+# ms_copy_module DEST [FILE...]: copy those files (and FILEs, relative to
+# the top) into DEST, keeping their paths and times.
+ms_copy_module() {
+	local dest=$1
+	shift
+	mkdir -p "$dest"
+	{ ms_module_files; printf '%s\n' "$@"; } | grep . |
+		(cd "$MS_TOP" && cpio -pdmu --quiet "$dest")
+}
+
+# --- installed kernel headers --------------------------------------------
+# ms_headers all|stock: print the installed Debian kernel header dirs
+# (/usr/src/linux-headers-*-amd64 with a Makefile), oldest first; "stock"
+# leaves out the -rt and -cloud flavours (the gates build against one of
+# each version).
+ms_headers() {
+	local d
+	for d in /usr/src/linux-headers-*-amd64; do
+		[ -f "$d/Makefile" ] || continue
+		case $1:$d in stock:*-rt-amd64 | stock:*-cloud-amd64) continue ;; esac
+		echo "$d"
+	done | sort -V
+}
+
+# --- kernel reports ------------------------------------------------------
+# The headlines of the kernel's reports (lib/bug.c, mm/slub.c, mm/kasan/
+# report.c, lib/ubsan.c, mm/kfence, kernel/kcsan, mm/kmemleak.c,
+# kernel/locking/lockdep.c, lib/debugobjects.c, lib/list_debug.c,
+# kernel/hung_task.c, kernel/watchdog.c, kernel/rcu), as one ERE.  The
+# sanitizers' boot banners are lower case ("kasan: ...", "kmemleak: Kernel
+# memory leak detector initialized") and match none of these.
+MS_KLOG_REPORTS='WARNING:|BUG:|BUG [^ ]+ \(|kernel BUG|Oops|general protection fault|Kernel panic|'
+MS_KLOG_REPORTS+='KASAN:|UBSAN:|KFENCE:|KCSAN:|unreferenced object 0x|kmemleak: [0-9]+ new suspected memory leaks|'
+MS_KLOG_REPORTS+='possible (circular|recursive) locking|inconsistent lock state|lock held when returning|'
+MS_KLOG_REPORTS+='suspicious RCU usage|bad unlock balance|held lock freed|nested lock|possible irq lock inversion|'
+MS_KLOG_REPORTS+='DEBUG_LOCKS_WARN_ON|INFO: lockdep is turned off|'
+MS_KLOG_REPORTS+='sleeping function called from invalid context|scheduling while atomic|'
+MS_KLOG_REPORTS+='INFO: task .* blocked|soft lockup|hard LOCKUP|rcu.*(stall|self-detected)|rcu: INFO:|'
+MS_KLOG_REPORTS+='refcount_t:|list_(add|del) corruption|double free|slab .* corrupted|'
+MS_KLOG_REPORTS+='Poison overwritten|Redzone|Object padding|ODEBUG: .* object type:'
+# A stack dump without one of those headlines (dump_stack(), an allocation
+# failure's warning): a problem on the stock lanes, but the debug lane
+# injects allocation failures on purpose and the kernel dumps a stack for
+# some of them, so check-debug leaves this one out.
+MS_KLOG_STACKS='Call Trace:'
+
+# ms_klog_reports FILE [LINES] [ERE]: print the lines of kernel log FILE
+# that hold a report (grep -n, with LINES lines after each) and succeed
+# when there is one.  ERE extends the patterns (check: $MS_KLOG_STACKS).
+ms_klog_reports() {
+	local re=$MS_KLOG_REPORTS${3:+|$3}
+	[ -s "$1" ] || return 1
+	grep -En ${2:+-A"$2"} "$re" "$1"
+}
+
+# ms_taint_ok TAINTED: print what is wrong with taint value TAINTED and
+# fail, or succeed silently when it has no bit other than O (4096,
+# out-of-tree module) and E (8192, unsigned module), which loading
+# mailslot.ko sets by design.
+ms_taint_ok() {
+	case $1 in
+	'' | *[!0-9]*) echo "taint value unknown ('$1')"; return 1 ;;
+	esac
+	if [ $(($1 & ~(4096 | 8192))) -ne 0 ]; then
+		echo "kernel tainted: $1 (unexpected bits $(($1 & ~(4096 | 8192))); see Documentation/admin-guide/tainted-kernels.rst)"
+		return 1
+	fi
+}
+
+# --- the debug kernels' sanitizers ---------------------------------------
+# The options build-kernel --config and the guest's config phase show, and
+# the ones the debug kernel must have =y (guest-run checks the running
+# kernel: the host passes both in debug-env).
+MS_SANITIZER_OPTS='KASAN KASAN_GENERIC KASAN_INLINE KASAN_OUTLINE KASAN_STACK KASAN_VMALLOC'
+MS_SANITIZER_OPTS+=' PROVE_LOCKING LOCKDEP DEBUG_ATOMIC_SLEEP DEBUG_KMEMLEAK UBSAN UBSAN_BOUNDS'
+MS_SANITIZER_OPTS+=' UBSAN_SANITIZE_ALL FAULT_INJECTION FAILSLAB FAIL_PAGE_ALLOC'
+MS_SANITIZER_OPTS+=' FAULT_INJECTION_USERCOPY FAULT_INJECTION_DEBUG_FS SLUB SLUB_DEBUG SLOB SLAB'
+MS_SANITIZER_OPTS+=' KCSAN KCSAN_[A-Z_]*'
+MS_SANITIZER_REQUIRED='KASAN KASAN_INLINE PROVE_LOCKING DEBUG_ATOMIC_SLEEP DEBUG_KMEMLEAK'
+MS_SANITIZER_REQUIRED+=' UBSAN FAULT_INJECTION FAILSLAB FAIL_PAGE_ALLOC FAULT_INJECTION_USERCOPY SLUB'
+# ms_sanitizer_re [OPTION...]: the ERE of those .config lines (set or not).
+ms_sanitizer_re() {
+	local o re=''
+	if [ $# -eq 0 ]; then
+		# a word list whose [A-Z_]* must stay a pattern
+		set -f
+		# shellcheck disable=SC2086
+		set -- $MS_SANITIZER_OPTS
+		set +f
+	fi
+	for o in "$@"; do re+=${re:+|}$o; done
+	echo "^(# )?CONFIG_($re)[ =]"
+}
+
+# --- the VM runner's report ----------------------------------------------
+# ms_ctl_field CTL KEY: the value of line "KEY VALUE" in the guest's report
+# (vm-run's RUNDIR/ctl.txt), or nothing.
+ms_ctl_field() {
+	[ -f "$1" ] || return 0
+	awk -v k="$2" '$1 == k {print $2; exit}' "$1"
+}
 
 # Print the lane names, one a line, in the table's order (default first).
 ms_lanes() {

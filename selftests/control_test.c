@@ -3,7 +3,7 @@
  * The foundation every other test stands on: the module is loaded and its
  * control device /dev/mailslot/control exists as a character device that
  * anybody may open (mode 0666).  Unloading is checked by the runner
- * (scripts/vm-run runs rmmod after the tests and fails when it does).
+ * (scripts/vm/vm-run runs rmmod after the tests and fails when it does).
  */
 #include <errno.h>
 #include <fcntl.h>

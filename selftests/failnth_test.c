@@ -28,7 +28,7 @@
  *
  * Needs CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC,
  * CONFIG_FAULT_INJECTION_USERCOPY and CONFIG_FAULT_INJECTION_DEBUG_FS (the
- * debug kernel of scripts/check-debug); skips elsewhere.  Limiting the fault
+ * debug kernel of scripts/debug/check-debug); skips elsewhere.  Limiting the fault
  * points to the module's text (require-start/-end) would need
  * CONFIG_FAULT_INJECTION_STACKTRACE_FILTER, which 6.1 does not offer on
  * x86_64; fail-nth confines them to the one call instead.

@@ -16,7 +16,7 @@
  * for, a kernel-internal errno such as ERESTARTSYS), when the run does not
  * end by itself (a call that cannot be interrupted), or when a slot
  * outlives the fds of its server.  The debug-kernel lane
- * (scripts/check-debug) runs it longer and fails on any KASAN, lockdep,
+ * (scripts/debug/check-debug) runs it longer and fails on any KASAN, lockdep,
  * UBSAN or kmemleak report it provokes.
  *
  *   fuzz_test                 the kselftest
