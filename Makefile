@@ -162,6 +162,18 @@ check-vm-run: all
 check-install:
 	scripts/gates/check-install
 
+# Debian packages (debian/, docs/packaging.md): built in clean chroots of
+# bookworm and trixie (DEB_RELEASE=bookworm picks one) with lintian, into
+# build/deb/RELEASE/; check-deb installs, checks and purges them in fresh
+# chroots, then runs the suite in a VM with the module DKMS built.
+deb:
+	scripts/deb build
+
+check-deb: userlib selftests
+	scripts/deb check
+
+.PHONY: deb check-deb
+
 clean:
 	@if [ -d /lib/modules/$$(uname -r)/build ] || [ -n "$$(scripts/deps headers all)" ]; then \
 		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

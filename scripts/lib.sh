@@ -435,3 +435,38 @@ ms_accel_choose() {
 	fi
 	echo kvm
 }
+
+# --- chroot tarballs of a Debian release (scripts/deb) ---------------------
+# Print the path of a tarball of a RELEASE root (bookworm, trixie) made by
+# mmdebstrap with VARIANT (apt, buildd) and PKG..., from the release's main,
+# -updates and -security suites on the host's mirror.  Cached as
+# $MS_CACHE/chroots/RELEASE/NAME-<hash of variant and packages>.tar and made
+# when missing or older than a week (security updates of the kernel
+# headers); an older tarball of the same NAME is replaced.
+ms_chroot_tarball() { # RELEASE NAME VARIANT PKG...
+	local rel=$1 name=$2 variant=$3 key dir tar tmp t0
+	shift 3
+	command -v mmdebstrap >/dev/null || ms_die "mmdebstrap missing: apt-get install mmdebstrap"
+	key=$(printf '%s\n' "$variant" "$@" | LC_ALL=C sort | sha256sum | cut -c1-12)
+	dir=$MS_CACHE/chroots/$rel
+	tar=$dir/$name-$key.tar
+	tmp=$dir/.$name-$key.tmp.tar
+	mkdir -p "$dir"
+	exec 7>"$dir/$name.lock"
+	flock 7
+	if [ -z "$(find "$tar" -mmin -10080 2>/dev/null)" ]; then
+		t0=$SECONDS
+		ms_log "making the $rel $name chroot with mmdebstrap ($variant: $*)"
+		mmdebstrap --variant="$variant" --format=tar --include="$(IFS=,; echo "$*")" \
+			--keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
+			"$rel" "$tmp" \
+			"deb $(ms_mirror main) $rel $rel-updates main" \
+			"deb $(ms_mirror security) $rel-security main" >"$dir/$name.log" 2>&1 ||
+			{ tail -n 20 "$dir/$name.log" >&2; rm -f "$tmp"; ms_die "mmdebstrap of $rel failed (log: $dir/$name.log)"; }
+		find "$dir" -maxdepth 1 -name "$name-*.tar" -delete
+		mv "$tmp" "$tar"
+		ms_log "$rel $name chroot made in $((SECONDS - t0)) s"
+	fi
+	exec 7>&-
+	echo "$tar"
+}
