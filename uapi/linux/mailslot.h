@@ -10,17 +10,10 @@
  *   /dev/mailslot/NAME     one per slot, owned by the creator with the mode
  *                          given at creation.  open(O_WRONLY) gives a writer,
  *                          open(O_RDONLY) a listener (a reader with its own
- *                          queue), O_RDWR both.  Access is checked against
- *                          the slot's own owner, group and mode too, so a
- *                          node changed by chmod or made by mknod cannot
- *                          widen it (EACCES); a node left from a closed slot
- *                          gives ENXIO; a slot has at most the module
- *                          parameter max_readers_per_slot readers, the
- *                          server included (opening one more for reading:
- *                          EBUSY).  Names are global to the system, across
- *                          namespaces; /proc/mailslot lists a slot only to
- *                          readers in its creator's user namespace or an
- *                          ancestor of it.
+ *                          queue), O_RDWR both.
+ *
+ * The behaviour, the limits and the error codes of every call are stated
+ * once, in mailslot(7); this header holds the ABI.
  *
  * Every fd the module returns is O_CLOEXEC and supports poll/select/epoll and
  * O_NONBLOCK.  All timeouts are in nanoseconds; MAILSLOT_TIMEOUT_INFINITE
@@ -31,9 +24,6 @@
  * Documentation/userspace-api/ioctl/ioctl-number.rst (its neighbours 0xB8
  * are mshv.h and mrvl_cn10k_dpi.h since 6.11, 0xBA liveupdate.h) and no
  * uapi header of Linux 7.3 uses it as an ioctl type.  (0.1 used 0xB8.)
- *
- * Who is charged for what, and what a full queue does to a writer, is
- * stated once, in mailslot(7) "Budgets and full queues".
  */
 #ifndef _UAPI_LINUX_MAILSLOT_H
 #define _UAPI_LINUX_MAILSLOT_H
@@ -257,12 +247,9 @@ struct mailslot_info {
  * @flags:	MAILSLOT_PROC_*.
  * @reserved:	must be zero.
  *
- * Returns a process-object fd (O_RDONLY, O_CLOEXEC).  ESRCH: no such
- * process; EINVAL: @pid names a thread that is not a thread-group leader;
- * EPERM: the caller may not read the process's state, by the rule of
- * ptrace_may_access(PTRACE_MODE_READ_REALCREDS): its real uid and gid must
- * be all of the target's, and the target dumpable, or the caller needs
- * CAP_SYS_PTRACE over it (see mailslot(7)).
+ * Returns a process-object fd (O_RDONLY, O_CLOEXEC).  The caller must be
+ * allowed to read the process's state (the rule of ptrace_may_access() with
+ * PTRACE_MODE_READ_REALCREDS; see mailslot(7)).
  */
 struct mailslot_proc_open {
 	__u32 pid;
@@ -309,16 +296,9 @@ struct mailslot_proc_exit {
  * @reserved:	must be zero.
  *
  * A process object is signaled once its process has exited, a reader while
- * its queue is not empty or once the server has closed (a read would return
- * end of file at once), any other file while it polls readable (EPOLLIN,
- * EPOLLHUP or EPOLLERR): a pidfd once its process has exited.  Wait-all:
- * all signaled at one moment (a file that is not the module's counts as
- * signaled when it polled readable at both looks of the snapshot; the
- * module cannot see it become unreadable).  Waiting consumes nothing.
- * ETIMEDOUT on expiry, EINTR on a signal; EINVAL for duplicates, files
- * that cannot be polled, the module's own files that are neither process
- * objects nor readers, and files whose poll uses more than two wait
- * queues; EBADF for a bad fd.
+ * its queue is not empty or once the server has closed, any other file
+ * while it polls readable (a pidfd: once its process has exited).  Waiting
+ * consumes nothing; ETIMEDOUT on expiry.  See mailslot(7).
  */
 struct mailslot_wait {
 	__u64 timeout_ns;
