@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bad input (issue 8 item 3): every ioctl of the control device, of slot
+ * Bad input: every ioctl of the control device, of slot
  * handles and of process objects, plus read(2)/write(2), gets NULL, unmapped
  * and kernel-address pointers, sizes 0/max/max+1/SIZE_MAX, unknown commands
  * and flags, non-zero reserved fields, fds of the wrong type (an ordinary

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Systematic allocation- and copy-failure testing (issue 8 item 2).
+ * Systematic allocation- and copy-failure testing.
  *
  * For every entry point of the module (open of the control device and of a
  * slot, CREATE, write, read, every ioctl, PROC_OPEN, a process object's

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Random-operation fuzzer for every mailslot entry point (issue 8 item 4).
+ * Random-operation fuzzer for every mailslot entry point.
  *
  * FUZZ_THREADS threads (default 4) share one table of fds and, for
  * FUZZ_SECONDS (default 3) or FUZZ_OPS operations (default 1000000),

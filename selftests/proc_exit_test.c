@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Process objects: the exit becomes readable (issue 5 items 2 and 4, the
- * "parent", "sibling", "code and signal" and "outliving" cases of item 7).
+ * Process objects: the exit becomes readable, to the parent and to a
+ * sibling, with the wait(2) status of an exit code, a signal or a core
+ * dump; reads, poll and epoll on it; and the object outlives the process.
  */
 #include <pthread.h>
 #include <sys/epoll.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Process objects leave nothing behind (issue 5 item 6): thousands of
+ * Process objects leave nothing behind: thousands of
  * open/wait/close cycles, also racing with the exit, and afterwards the
  * module's reference count, the struct pid cache and the accounted kmalloc
  * caches are back where they were (the guest boots with slub_debug, so

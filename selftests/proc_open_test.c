@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Process objects: opening them (issue 5 items 1 and 2: errors, permission
- * with dropped privileges, zombies, identity across pid reuse).
+ * Process objects: opening them (errors, permission with dropped
+ * privileges, zombies, identity across pid reuse).
  */
 #include <pthread.h>
 #include <sched.h>

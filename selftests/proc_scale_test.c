@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Process objects at scale (issue 5 item 6): a thousand objects on one
+ * Process objects at scale: a thousand objects on one
  * process and a hundred waiters on one object all wake at its exit.
  * proc_leak_test.c has the open/close cycles.
  */

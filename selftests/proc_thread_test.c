@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Process objects and threads (issue 5 item 3): only the end of the whole
+ * Process objects and threads: only the end of the whole
  * thread group signals; a thread's exit, the leader's early exit and an
  * execve() from a non-leader thread do not.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Slot creation (issue 4, item 1): the create ioctl, the server fd, the
+ * Slot creation: the create ioctl, the server fd, the
  * node /dev/mailslot/NAME with owner and mode, name rules, defaults and
  * limits.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fan-out (issue 4, item 4): every reader (server and listeners) gets its
+ * Fan-out: every reader (server and listeners) gets its
  * own copy of every message written after it opened; listeners need read
  * permission on the node; the payload is charged once, not per reader.
  */

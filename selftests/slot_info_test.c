@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * GetMailslotInfo/SetMailslotInfo (issue 4, item 7): MAILSLOT_IOC_GET_INFO
+ * GetMailslotInfo/SetMailslotInfo: MAILSLOT_IOC_GET_INFO
  * and MAILSLOT_IOC_SET_TIMEOUT.
  */
 #define _GNU_SOURCE

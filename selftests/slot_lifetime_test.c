@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Slot lifetime (issue 4, item 2): the slot lives while the server fd is
+ * Slot lifetime: the slot lives while the server fd is
  * open; closing it removes the node and frees the name, wakes blocked
  * readers and writers, later writes get EPIPE without a signal, listeners
  * drain and then read end of file.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-user bounds (issue 4, item 11): the module parameters
+ * Per-user bounds: the module parameters
  * max_slots_per_user, max_queued_bytes_per_user and max_msg_size.
  * Exceeding the first two gives ENOSPC to users without CAP_SYS_RESOURCE;
  * a slot may not ask for a max_msg_size above the third (EINVAL).

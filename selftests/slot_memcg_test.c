@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memory accounting (issue 4, item 11): queued messages are charged to
+ * Memory accounting: queued messages are charged to
  * the memory cgroup of the sender (__GFP_ACCOUNT) until the last reader
  * has taken them.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Messages (issue 4, item 3): one write is one message of 0..max bytes,
+ * Messages: one write is one message of 0..max bytes,
  * one read returns one whole message, EMSGSIZE keeps a message queued,
  * FIONREAD, writev/readv, ordering.
  */

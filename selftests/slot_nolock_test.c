@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * No slot lock across user copies (issue 4, item 14).  A userfaultfd page
+ * No slot lock across user copies.  A userfaultfd page
  * stalls a read's copy_to_user or a write's copy_from_user for as long as
  * the test wants; meanwhile other writers, readers, GET_INFO, opens and even
  * closing the server must go on, which they could not if the slot lock were

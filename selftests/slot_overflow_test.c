@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Full queues (issue 4, item 5): block, fail and drop-oldest, by message
+ * Full queues: block, fail and drop-oldest, by message
  * count and by bytes; under block and fail a message reaches every reader
  * or none.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * poll/select/epoll (issue 4, item 10): readers EPOLLIN while their queue
+ * poll/select/epoll: readers EPOLLIN while their queue
  * is not empty, writers EPOLLOUT while a write would not block, EPOLLHUP
  * for writers and listeners once the server has closed.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Observability (issue 4, item 12): /proc/mailslot lists every live slot:
+ * Observability: /proc/mailslot lists every live slot:
  *   name uid gid mode readers writers msgs bytes drops sent received
  */
 #define _GNU_SOURCE

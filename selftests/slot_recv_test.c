@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Receive with metadata and batched receive (issue 4, items 8 and 9):
+ * Receive with metadata and batched receive:
  * MAILSLOT_IOC_RECV and MAILSLOT_IOC_RECV_BATCH.
  */
 #define _GNU_SOURCE

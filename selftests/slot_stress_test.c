@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Concurrency (issue 4, item 14): writer and reader threads and processes
+ * Concurrency: writer and reader threads and processes
  * pass thousands of messages through small queues; every reader checks
  * contents, per-writer order and counts.  The server closes while writers
  * are blocked and readers are reading.  The kernel log must stay clean

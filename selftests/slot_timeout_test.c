@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Read timeouts (issue 4, item 6): 0 polls (EAGAIN), finite values expire
+ * Read timeouts: 0 polls (EAGAIN), finite values expire
  * with ETIMEDOUT, MAILSLOT_TIMEOUT_INFINITE waits; O_NONBLOCK wins; signals
  * interrupt cleanly; the timeout is per handle.
  */

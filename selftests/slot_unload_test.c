@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unload safety (issue 4, item 13): every fd pins the module.  While one
+ * Unload safety: every fd pins the module.  While one
  * is open delete_module(2) fails with EWOULDBLOCK (== EAGAIN; rmmod says
  * "in use"); /sys/module/mailslot/refcnt counts the fds.  The test runner
  * unloads the module after all tests, which must then succeed with a

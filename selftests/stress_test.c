@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Stress and limits (issue 8 item 5).  Each test is bounded by
+ * Stress and limits.  Each test is bounded by
  * STRESS_SECONDS (default 2; the debug-kernel lane runs minutes).
  *
  *   ordering         W writers x R listeners with open/close churn beside

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tracepoints (issue 9, item 3): every mailslot event exists under
+ * Tracepoints: every mailslot event exists under
  * events/mailslot/ of tracefs, and the slot events fire with the slot's name
  * and the message size.  Each test uses its own trace instance, so the
  * global buffer and other tracers are left alone.  Skips when tracefs is

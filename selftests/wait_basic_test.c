@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MAILSLOT_IOC_WAIT (issue 5 item 5): wait-any index, wait-all, timeouts
+ * MAILSLOT_IOC_WAIT: wait-any index, wait-all, timeouts
  * (relative and absolute, really waited), signals, an fd closed during the
  * wait, slot readers mixed with process objects, and error paths.
  */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MAILSLOT_IOC_WAIT wait-all means "all signaled at the same moment"
- * (issue 5 item 5): two slot readers that are never non-empty together
- * must not satisfy it, however fast they change; once both hold a message,
- * it returns.  And messages that keep arriving at readers that are already
+ * MAILSLOT_IOC_WAIT wait-all means "all signaled at the same moment": two
+ * slot readers that are never non-empty together must not satisfy it,
+ * however fast they change; once both hold a message, it returns.  And
+ * messages that keep arriving at readers that are already
  * signaled disturb nothing: a wait-all for them and a process returns at
  * the process's exit, having slept meanwhile.
  */
