@@ -9,7 +9,7 @@
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 #define NWT	3	/* writer threads */
@@ -164,16 +164,16 @@ static void *writer(void *arg)
  */
 static void calibrate(void)
 {
-	const char *name = slot_name("calib");
+	const char *name = mst_name("calib");
 	int srv, w, l[3], i, k;
 	char buf[MAXSZ];
 	uint64_t t0, per_msg, n;
 
-	srv = slot_create_lim(name, MAXSZ, 0, 0, MAILSLOT_OVERFLOW_BLOCK, 0);
-	w = slot_open(name, O_WRONLY);
+	srv = mst_slot_create_lim(name, MAXSZ, 0, 0, MAILSLOT_OVERFLOW_BLOCK, 0);
+	w = mst_slot_open(name, O_WRONLY);
 	for (k = 0; k < 3; k++)
-		l[k] = slot_open(name, O_RDONLY);
-	t0 = now_ns();
+		l[k] = mst_slot_open(name, O_RDONLY);
+	t0 = mst_now_ns();
 	for (i = 0; i < 50; i++) {
 		if (write(w, buf, fill(buf, 0, i)) < 0)
 			break;
@@ -182,7 +182,7 @@ static void calibrate(void)
 		(void)!read(srv, buf, sizeof(buf));
 	}
 	/* threads and blocking cost about four times the straight loop */
-	per_msg = (now_ns() - t0) / 50 * 4;
+	per_msg = (mst_now_ns() - t0) / 50 * 4;
 	n = 30000000000ull / (per_msg ? per_msg : 1) / NW;
 	per_w = n > PER_W_MAX ? PER_W_MAX : n < PER_W_MIN ? PER_W_MIN : n;
 	for (k = 0; k < 3; k++)
@@ -193,7 +193,7 @@ static void calibrate(void)
 
 TEST_F_TIMEOUT(stress, many_writers_many_readers, 100)
 {
-	const char *name = slot_name("stress");
+	const char *name = mst_name("stress");
 	struct rdr rd[4] = { 0 };
 	struct wrt wr[NWT] = { 0 };
 	pthread_t rt[4], wt[NWT];
@@ -203,17 +203,17 @@ TEST_F_TIMEOUT(stress, many_writers_many_readers, 100)
 
 	calibrate();
 	TH_LOG("%u writers x %u messages", NW, per_w);
-	srv = slot_create_lim(name, MAXSZ, 16, 4096, MAILSLOT_OVERFLOW_BLOCK,
+	srv = mst_slot_create_lim(name, MAXSZ, 16, 4096, MAILSLOT_OVERFLOW_BLOCK,
 			      MAILSLOT_TIMEOUT_INFINITE);
 	ASSERT_LE(0, srv);
 	/* readers: the server, two listener threads (one batched), one process */
 	rd[0].fd = srv;
 	for (i = 1; i < 3; i++) {
-		rd[i].fd = slot_open(name, O_RDONLY);
+		rd[i].fd = mst_slot_open(name, O_RDONLY);
 		ASSERT_LE(0, rd[i].fd);
 	}
 	rd[2].batch = 1;
-	rd[3].fd = slot_open(name, O_RDONLY);
+	rd[3].fd = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, rd[3].fd);
 	rp = fork();
 	ASSERT_LE(0, rp);
@@ -229,7 +229,7 @@ TEST_F_TIMEOUT(stress, many_writers_many_readers, 100)
 		wp[i] = fork();
 		ASSERT_LE(0, wp[i]);
 		if (!wp[i]) {
-			struct wrt w = { slot_open(name, O_WRONLY), NWT + i, 0 };
+			struct wrt w = { mst_slot_open(name, O_WRONLY), NWT + i, 0 };
 
 			if (w.fd < 0)
 				_exit(1);
@@ -238,7 +238,7 @@ TEST_F_TIMEOUT(stress, many_writers_many_readers, 100)
 		}
 	}
 	for (i = 0; i < NWT; i++) {
-		wr[i].fd = slot_open(name, O_WRONLY);
+		wr[i].fd = mst_slot_open(name, O_WRONLY);
 		ASSERT_LE(0, wr[i].fd);
 		wr[i].id = i;
 		ASSERT_EQ(0, pthread_create(&wt[i], NULL, writer, &wr[i]));
@@ -260,7 +260,7 @@ TEST_F_TIMEOUT(stress, many_writers_many_readers, 100)
 	}
 	ASSERT_EQ(rp, waitpid(rp, &status, 0));
 	EXPECT_EQ(0, status);
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(NW * per_w, info.sent);
 	EXPECT_EQ(0, info.msgs);
 	EXPECT_EQ(0, info.drops);
@@ -307,7 +307,7 @@ static void *drop_reader(void *arg)
 
 TEST_F_TIMEOUT(stress, drop_accounting, 100)
 {
-	const char *name = slot_name("stress");
+	const char *name = mst_name("stress");
 	struct drd rd[3] = { 0 };
 	struct wrt wr[NWT] = { 0 };
 	pthread_t rt[3], wt[NWT];
@@ -315,11 +315,11 @@ TEST_F_TIMEOUT(stress, drop_accounting, 100)
 	int srv, i;
 
 	calibrate();
-	srv = slot_create_lim(name, MAXSZ, 8, 0, MAILSLOT_OVERFLOW_DROP, 0);
+	srv = mst_slot_create_lim(name, MAXSZ, 8, 0, MAILSLOT_OVERFLOW_DROP, 0);
 	ASSERT_LE(0, srv);
 	rd[0].fd = srv;
 	for (i = 1; i < 3; i++) {
-		rd[i].fd = slot_open(name, O_RDONLY);
+		rd[i].fd = mst_slot_open(name, O_RDONLY);
 		ASSERT_LE(0, rd[i].fd);
 	}
 	for (i = 0; i < 3; i++) {
@@ -327,7 +327,7 @@ TEST_F_TIMEOUT(stress, drop_accounting, 100)
 		ASSERT_EQ(0, pthread_create(&rt[i], NULL, drop_reader, &rd[i]));
 	}
 	for (i = 0; i < NWT; i++) {
-		wr[i].fd = slot_open(name, O_WRONLY);
+		wr[i].fd = mst_slot_open(name, O_WRONLY);
 		ASSERT_LE(0, wr[i].fd);
 		wr[i].id = i;
 		ASSERT_EQ(0, pthread_create(&wt[i], NULL, writer, &wr[i]));
@@ -343,7 +343,7 @@ TEST_F_TIMEOUT(stress, drop_accounting, 100)
 
 		pthread_join(rt[i], NULL);
 		EXPECT_EQ(0, rd[i].err);
-		ASSERT_EQ(0, slot_info(rd[i].fd, &info));
+		ASSERT_EQ(0, mst_slot_info(rd[i].fd, &info));
 		EXPECT_EQ(0, info.msgs);
 		EXPECT_EQ(NWT * per_w, info.sent);
 		EXPECT_EQ(NWT * per_w, rd[i].got + info.drops)
@@ -405,24 +405,24 @@ TEST_F_TIMEOUT(stress, close_under_load, 100)
 	int round;
 
 	for (round = 0; round < 20; round++) {
-		const char *name = slot_name("close");
+		const char *name = mst_name("close");
 		struct closer_rd rd[3] = { 0 };
 		struct closer_wr wr[4] = { 0 };
 		pthread_t rt[3], wt[4];
 		long sent = 0;
 		int srv, i;
 
-		srv = slot_create_lim(name, 64, 2, 0, MAILSLOT_OVERFLOW_BLOCK,
+		srv = mst_slot_create_lim(name, 64, 2, 0, MAILSLOT_OVERFLOW_BLOCK,
 				      MAILSLOT_TIMEOUT_INFINITE);
 		ASSERT_LE(0, srv);
 		for (i = 0; i < 3; i++) {
-			rd[i].fd = slot_open(name, O_RDONLY);
+			rd[i].fd = mst_slot_open(name, O_RDONLY);
 			ASSERT_LE(0, rd[i].fd);
 			ASSERT_EQ(0, pthread_create(&rt[i], NULL, read_until_eof,
 						    &rd[i]));
 		}
 		for (i = 0; i < 4; i++) {
-			wr[i].fd = slot_open(name, O_WRONLY);
+			wr[i].fd = mst_slot_open(name, O_WRONLY);
 			ASSERT_LE(0, wr[i].fd);
 			ASSERT_EQ(0, pthread_create(&wt[i], NULL,
 						    write_until_epipe, &wr[i]));
@@ -456,7 +456,7 @@ static void *churn(void *arg)
 	int i;
 
 	for (i = 0; i < 300; i++) {
-		int fd = slot_open(name, (i & 1) ? O_RDWR : O_RDONLY);
+		int fd = mst_slot_open(name, (i & 1) ? O_RDWR : O_RDONLY);
 
 		if (fd < 0)
 			return (void *)1;
@@ -471,13 +471,13 @@ static void *churn(void *arg)
 
 TEST_F_TIMEOUT(stress, open_close_churn, 100)
 {
-	const char *name = slot_name("churn");
+	const char *name = mst_name("churn");
 	pthread_t t[4];
 	void *ret;
 	char buf[MAXSZ];
 	int srv, i;
 
-	srv = slot_create_lim(name, MAXSZ, 1000, 0, MAILSLOT_OVERFLOW_DROP, 0);
+	srv = mst_slot_create_lim(name, MAXSZ, 1000, 0, MAILSLOT_OVERFLOW_DROP, 0);
 	ASSERT_LE(0, srv);
 	for (i = 0; i < 4; i++)
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, churn, (void *)name));

@@ -38,11 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/mailslot.h>
-
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
-
-#define U64(p) ((__u64)(uintptr_t)(p))
 
 static long stress_seconds(void)
 {
@@ -54,46 +51,19 @@ static long stress_seconds(void)
 
 static double now_s(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
+	return mst_now_ns() / 1e9;
 }
 
-static int have_module(void)
-{
-	return access(MAILSLOT_CONTROL_PATH, F_OK) == 0;
-}
-
-#define NEED_MODULE() do {						\
-	if (!have_module())						\
-		SKIP(return, "mailslot.ko not loaded");			\
-} while (0)
-
+/* Mode 0666, messages up to 256 bytes; the server fd or -errno. */
 static int create_slot(const char *name, __u32 overflow, __u32 max_msgs,
 		       __u64 timeout)
 {
 	struct mailslot_create c = {
-		.name = U64(name), .mode = 0666, .max_msg_size = 256,
-		.max_msgs = max_msgs, .overflow = overflow,
-		.read_timeout_ns = timeout,
+		.mode = 0666, .max_msg_size = 256, .max_msgs = max_msgs,
+		.overflow = overflow, .read_timeout_ns = timeout,
 	};
-	int ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
-	int fd;
 
-	if (ctl < 0)
-		return -1;
-	fd = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
-	close(ctl);
-	return fd;
-}
-
-static int open_slot(const char *name, int flags)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), MAILSLOT_DEV_DIR "/%s", name);
-	return open(path, flags | O_CLOEXEC);
+	return mst_slot_create_args(&c, name);
 }
 
 /* Every test is bounded by STRESS_SECONDS, not by the harness's 30 s. */
@@ -132,7 +102,7 @@ static void *ord_writer(void *arg)
 {
 	__u32 id = (uintptr_t)arg;
 	struct record rec = { .writer = id };
-	int fd = open_slot(ord_name, O_WRONLY);
+	int fd = mst_slot_open(ord_name, O_WRONLY);
 
 	if (fd < 0) {
 		atomic_fetch_add(&ord_bad, 1);
@@ -169,7 +139,7 @@ static void *ord_read(void *arg)
 		long n;
 
 		memset(&rv, 0, sizeof(rv));
-		rv.buf = U64(&rec);
+		rv.buf = MST_U64(&rec);
 		rv.size = sizeof(rec);
 		n = ioctl(r->fd, MAILSLOT_IOC_RECV, &rv);
 		if (n < 0) {
@@ -204,8 +174,8 @@ static void *ord_churner(void *arg)
 {
 	(void)arg;
 	while (!atomic_load(&ord_stop)) {
-		int a = open_slot(ord_name, O_RDONLY | O_NONBLOCK);
-		int b = open_slot(ord_name, O_WRONLY | O_NONBLOCK);
+		int a = mst_slot_open(ord_name, O_RDONLY | O_NONBLOCK);
+		int b = mst_slot_open(ord_name, O_WRONLY | O_NONBLOCK);
 		char buf[256];
 
 		if (a >= 0 && read(a, buf, sizeof(buf)) < 0 && errno != EAGAIN)
@@ -227,15 +197,15 @@ STRESS_TEST(ordering)
 	double t0;
 	int srv, i;
 
-	NEED_MODULE();
-	snprintf(ord_name, sizeof(ord_name), "ksft-stress-%d", getpid());
+	MST_NEED_MODULE();
+	snprintf(ord_name, sizeof(ord_name), "%s", mst_name("stress"));
 	/* BLOCK: writers wait for room, nothing is dropped */
 	srv = create_slot(ord_name, MAILSLOT_OVERFLOW_BLOCK, 64, 100000000ULL);
 	ASSERT_LE(0, srv);
 	/* READERS listeners, and the server, a reader like them */
 	for (i = 0; i <= READERS; i++) {
 		memset(&rd[i], 0, sizeof(rd[i]));
-		rd[i].fd = i < READERS ? open_slot(ord_name, O_RDONLY) : srv;
+		rd[i].fd = i < READERS ? mst_slot_open(ord_name, O_RDONLY) : srv;
 		ASSERT_LE(0, rd[i].fd);
 		ASSERT_EQ(0, pthread_create(&r[i], NULL, ord_read, &rd[i]));
 	}
@@ -280,7 +250,7 @@ static pid_t spawn_blocked(const char *name, int srv, int do_write)
 		int fd;
 
 		close(srv);	/* the parent's server only */
-		fd = open_slot(name, do_write ? O_WRONLY : O_RDONLY);
+		fd = mst_slot_open(name, do_write ? O_WRONLY : O_RDONLY);
 
 		if (fd < 0)
 			_exit(2);
@@ -300,8 +270,8 @@ STRESS_TEST(sigkill_blocked)
 	long secs = stress_seconds(), rounds = 0;
 	double t0 = now_s();
 
-	NEED_MODULE();
-	snprintf(name, sizeof(name), "ksft-stress-kill-%d", getpid());
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("stress-kill"));
 	do {
 		pid_t kids[6];
 		int srv, w, i, status;
@@ -323,7 +293,7 @@ STRESS_TEST(sigkill_blocked)
 		fcntl(srv, F_SETFL, O_NONBLOCK);
 		while (read(srv, buf, sizeof(buf)) > 0)
 			;
-		w = open_slot(name, O_WRONLY | O_NONBLOCK);
+		w = mst_slot_open(name, O_WRONLY | O_NONBLOCK);
 		ASSERT_LE(0, w);
 		ASSERT_EQ(5, write(w, "alive", 5));
 		ASSERT_EQ(5, read(srv, buf, sizeof(buf)));
@@ -342,8 +312,8 @@ STRESS_TEST(server_close)
 	long secs = stress_seconds(), rounds = 0;
 	double t0 = now_s();
 
-	NEED_MODULE();
-	snprintf(name, sizeof(name), "ksft-stress-close-%d", getpid());
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("stress-close"));
 	do {
 		pid_t kids[4];
 		int srv, i, status;
@@ -357,7 +327,7 @@ STRESS_TEST(server_close)
 				int fd;
 
 				close(srv);	/* or the slot outlives the parent's close */
-				fd = open_slot(name, O_WRONLY);
+				fd = mst_slot_open(name, O_WRONLY);
 				if (fd < 0)
 					_exit(3);
 				alarm(60);	/* a hang fails, not blocks, the test */
@@ -388,7 +358,7 @@ STRESS_TEST(bulk_exit)
 	double t0 = now_s();
 	int ctl;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, ctl);
 	do {
@@ -415,7 +385,7 @@ STRESS_TEST(bulk_exit)
 		}
 		close(go[0]);
 		close(go[1]);		/* EOF: every child exits now */
-		w.fds = U64(objs);
+		w.fds = MST_U64(objs);
 		w.count = MAILSLOT_WAIT_MAX;
 		w.flags = MAILSLOT_WAIT_ALL;
 		w.timeout_ns = 60ULL * 1000000000ULL;
@@ -443,13 +413,13 @@ STRESS_TEST(rmmod_under_load)
 	char name[64];
 	int srv, w, i;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	if (geteuid() != 0)
 		SKIP(return, "delete_module needs root");
-	snprintf(name, sizeof(name), "ksft-stress-rmmod-%d", getpid());
+	snprintf(name, sizeof(name), "%s", mst_name("stress-rmmod"));
 	srv = create_slot(name, MAILSLOT_OVERFLOW_DROP, 16, 0);
 	ASSERT_LE(0, srv);
-	w = open_slot(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	for (i = 0; i < 200; i++) {
 		long ret;
@@ -468,42 +438,8 @@ STRESS_TEST(rmmod_under_load)
 
 /* ------------------------------------------------------------------ */
 
-#define CG "/sys/fs/cgroup"
-#define PARAM_BYTES "/sys/module/mailslot/parameters/max_queued_bytes_per_user"
-
-static int cg_write(const char *file, const char *val)
-{
-	int fd = open(file, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
-static long cg_read(const char *file, const char *key)
-{
-	char buf[4096], *p;
-	long v = -1;
-	ssize_t n;
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	if (!key)
-		return strtol(buf, NULL, 10);
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, key, strlen(key)) && p[strlen(key)] == ' ')
-			return strtol(p + strlen(key) + 1, NULL, 10);
-	return v;
-}
+#define CG MST_CGROUP_ROOT
+#define PARAM_BYTES MST_PARAM_DIR "max_queued_bytes_per_user"
 
 /* What the flooding child found, in memory the parent mapped beforehand. */
 struct flood_res {
@@ -551,7 +487,7 @@ static void __attribute__((noreturn)) memcg_flood_child(const char *cg,
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	res->stage = 1;
-	if (cg_write(procs, pid) || setgid(1000) || setuid(1000))
+	if (mst_write_file(procs, pid) || setgid(1000) || setuid(1000))
 		_exit(10);
 	prefault_stack();
 	errno = 0;
@@ -572,7 +508,7 @@ static void __attribute__((noreturn)) memcg_flood_child(const char *cg,
 		int fd;
 
 		snprintf(n, sizeof(n), "ksft-flood-%d-%d", getpid(), i);
-		c.name = U64(n);
+		c.name = MST_U64(n);
 		fd = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
 		if (fd < 0) {
 			if (errno == ENOSPC) {
@@ -643,17 +579,17 @@ static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
 	int status;
 	pid_t kid;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	if (geteuid() != 0)
 		SKIP(return, "needs root to set up the cgroup and drop to uid 1000");
 	if (access(CG "/cgroup.subtree_control", F_OK))
 		SKIP(return, "no cgroup2 at " CG);
-	cg_write(CG "/cgroup.subtree_control", "+memory");
+	mst_write_file(CG "/cgroup.subtree_control", "+memory");
 	snprintf(cg, sizeof(cg), CG "/ksft-mailslot-%d", getpid());
 	if (mkdir(cg, 0755))
 		SKIP(return, "mkdir %s: %s", cg, strerror(errno));
 	snprintf(file, sizeof(file), "%s/memory.max", cg);
-	if (cg_write(file, "67108864")) {
+	if (mst_write_file(file, "67108864")) {
 		rmdir(cg);
 		SKIP(return, "no memory controller (memory.max)");
 	}
@@ -667,9 +603,9 @@ static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
 	 * module refuses (ENOSPC) before the cgroup's OOM killer acts.  A 64
 	 * KiB message takes a 128 KiB kmalloc: 16 MiB of queue is ~32 MiB.
 	 */
-	old_limit = cg_read(PARAM_BYTES, NULL);
+	old_limit = mst_read_long(PARAM_BYTES, NULL);
 	ASSERT_LT(0, old_limit);
-	ASSERT_EQ(0, cg_write(PARAM_BYTES, limit));
+	ASSERT_EQ(0, mst_write_file(PARAM_BYTES, limit));
 	kid = fork();
 	ASSERT_LE(0, kid);
 	if (kid == 0)
@@ -680,17 +616,17 @@ static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
 	       waitpid(kid, &status, WNOHANG | WUNTRACED) == 0)
 		usleep(10000);
 	snprintf(oldbuf, sizeof(oldbuf), "%ld", old_limit);
-	cg_write(PARAM_BYTES, oldbuf);
+	mst_write_file(PARAM_BYTES, oldbuf);
 	ASSERT_TRUE(__atomic_load_n(&res->done, __ATOMIC_ACQUIRE)) {
 		snprintf(file, sizeof(file), "%s/memory.events", cg);
 		TH_LOG("the flooding child ended (status 0x%x, stage %d, oom_kill %ld)",
-		       status, res->stage, cg_read(file, "oom_kill"));
+		       status, res->stage, mst_read_long(file, "oom_kill"));
 		rmdir(cg);
 	}
 	snprintf(file, sizeof(file), "%s/memory.current", cg);
-	current = cg_read(file, NULL);
+	current = mst_read_long(file, NULL);
 	snprintf(file, sizeof(file), "%s/memory.peak", cg);
-	peak = cg_read(file, NULL);
+	peak = mst_read_long(file, NULL);
 	kill(kid, SIGKILL);
 	ASSERT_EQ(kid, waitpid(kid, &status, 0));
 	printf("# memcg_flood: %ld slots, %ld messages of 64 KiB; refused: ENOSPC %ld, EAGAIN %ld, ENOMEM %ld, other %ld (%s); memory.current %ld KiB (peak %ld KiB) of max %ld KiB\n",
@@ -704,14 +640,14 @@ static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
 		TH_LOG("not refused with %s", strerror(want_errno));
 	EXPECT_LE(current, max);
 	snprintf(file, sizeof(file), "%s/memory.events", cg);
-	EXPECT_EQ(0, cg_read(file, "oom_kill")) TH_LOG("the flood was OOM-killed, not refused");
+	EXPECT_EQ(0, mst_read_long(file, "oom_kill")) TH_LOG("the flood was OOM-killed, not refused");
 	munmap(res, sizeof(*res));
 
 	/* after close, the charge goes away (slab pages shared with other
 	 * cgroups' objects are reparented, not freed: allow 2 MiB) */
 	snprintf(file, sizeof(file), "%s/memory.current", cg);
 	for (int i = 0; i < 50; i++) {
-		after = cg_read(file, NULL);
+		after = mst_read_long(file, NULL);
 		if (after < (2L << 20))
 			break;
 		usleep(100000);
