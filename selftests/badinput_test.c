@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bad input (issue 8 item 3): every ioctl of the control device, of slot
+ * Bad input: every ioctl of the control device, of slot
  * handles and of process objects, plus read(2)/write(2), gets NULL, unmapped
  * and kernel-address pointers, sizes 0/max/max+1/SIZE_MAX, unknown commands
  * and flags, non-zero reserved fields, fds of the wrong type (an ordinary
@@ -31,13 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/mailslot.h>
-
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 
 /* Addresses no user pointer may reach: the kernel text and direct map. */
 #define KPTR_TEXT	((void *)0xffffffff81000000UL)
@@ -73,17 +68,6 @@ static char where[160];
 		}							\
 } while (0)
 
-static int have_module(void)
-{
-	return access(MAILSLOT_CONTROL_PATH, F_OK) == 0;
-}
-
-#define NEED_MODULE() do {						\
-	if (!have_module())						\
-		SKIP(return, "%s missing: mailslot.ko not loaded",	\
-		     MAILSLOT_CONTROL_PATH);				\
-} while (0)
-
 /*
  * A page followed by an inaccessible page: hole() is that one, edge(n)
  * the last n mapped bytes, so an object at edge(n) runs into the hole.
@@ -117,13 +101,6 @@ static void *edge(struct guard *g, size_t n)
 	return g->page + g->size - n;
 }
 
-static unsigned int slot_counter;
-
-static void slot_name(char *buf, size_t len)
-{
-	snprintf(buf, len, "ksft-badinput-%d-%u", getpid(), slot_counter++);
-}
-
 static void create_args(struct mailslot_create *c, const char *name)
 {
 	memset(c, 0, sizeof(*c));
@@ -141,21 +118,7 @@ static int create_slot(int ctl, const char *name)
 	struct mailslot_create c;
 
 	create_args(&c, name);
-	return ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
-}
-
-static int open_slot(const char *name, int flags)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), MAILSLOT_DEV_DIR "/%s", name);
-	return open(path, flags | O_CLOEXEC);
-}
-
-static int get_info(int fd, struct mailslot_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	return ioctl(fd, MAILSLOT_IOC_GET_INFO, info);
+	return mst_slot_create_at(ctl, &c, name);
 }
 
 /* The module parameter max_msg_size, or 0 when unreadable. */
@@ -184,12 +147,12 @@ FIXTURE(control) {
 FIXTURE_SETUP(control)
 {
 	self->ctl = -1;
-	if (!have_module())
+	if (!mst_have_module())
 		return;
 	self->ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->ctl);
 	guard_init(_metadata, &self->g);
-	slot_name(self->name, sizeof(self->name));
+	snprintf(self->name, sizeof(self->name), "%s", mst_name("badinput"));
 }
 
 FIXTURE_TEARDOWN(control)
@@ -216,7 +179,7 @@ TEST_F(control, unknown_commands)
 	};
 	unsigned int i;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		struct mailslot_info junk;
 
@@ -229,7 +192,7 @@ TEST_F(control, create_bad_pointers)
 {
 	struct mailslot_create c, *at_edge;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	EXPECT_ERR(EFAULT, ioctl(self->ctl, MAILSLOT_IOC_CREATE, NULL));
 	EXPECT_ERR(EFAULT, ioctl(self->ctl, MAILSLOT_IOC_CREATE, hole(&self->g)));
 	EXPECT_ERR(EFAULT, ioctl(self->ctl, MAILSLOT_IOC_CREATE, LOW_UNMAPPED));
@@ -257,7 +220,7 @@ TEST_F(control, create_bad_pointers)
 	EXPECT_ERR(EFAULT, ioctl(self->ctl, MAILSLOT_IOC_CREATE, &c));
 
 	/* nothing was created by any of the above */
-	EXPECT_ERR(ENOENT, open_slot(self->name, O_WRONLY));
+	EXPECT_ERR(ENOENT, mst_slot_open(self->name, O_WRONLY));
 }
 
 TEST_F(control, create_bad_names)
@@ -272,7 +235,7 @@ TEST_F(control, create_bad_names)
 	unsigned int i;
 	int fd;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		create_args(&c, bad[i]);
 		WHERE("name \"%s\"", bad[i]);
@@ -299,7 +262,7 @@ TEST_F(control, create_bad_fields)
 	unsigned long param_max = module_max_msg_size();
 	int fd;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 #define BAD_FIELD(stmt) do {						\
 		create_args(&c, self->name);				\
 		stmt;							\
@@ -370,7 +333,7 @@ TEST_F(control, proc_open_bad_input)
 	volatile pid_t tid = 0;
 	pthread_t th;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	EXPECT_ERR(EFAULT, ioctl(self->ctl, MAILSLOT_IOC_PROC_OPEN, NULL));
 	EXPECT_ERR(EFAULT, ioctl(self->ctl, MAILSLOT_IOC_PROC_OPEN, hole(&self->g)));
 	EXPECT_ERR(EFAULT, ioctl(self->ctl, MAILSLOT_IOC_PROC_OPEN, KPTR_TEXT));
@@ -427,18 +390,18 @@ FIXTURE_SETUP(waitfds)
 	self->proc = self->file = self->pidfd = -1;
 	self->pipe[0] = self->pipe[1] = -1;
 	self->child = 0;
-	if (!have_module())
+	if (!mst_have_module())
 		return;
 	guard_init(_metadata, &self->g);
 	self->ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->ctl);
-	slot_name(self->name, sizeof(self->name));
-	slot_name(self->other, sizeof(self->other));
+	snprintf(self->name, sizeof(self->name), "%s", mst_name("badinput"));
+	snprintf(self->other, sizeof(self->other), "%s", mst_name("badinput"));
 	self->srv = create_slot(self->ctl, self->name);
 	ASSERT_LE(0, self->srv);
 	self->other_srv = create_slot(self->ctl, self->other);
 	ASSERT_LE(0, self->other_srv);
-	self->other_w = open_slot(self->other, O_WRONLY);
+	self->other_w = mst_slot_open(self->other, O_WRONLY);
 	ASSERT_LE(0, self->other_w);
 
 	self->child = fork();
@@ -455,7 +418,7 @@ FIXTURE_SETUP(waitfds)
 	ASSERT_LE(0, self->file);
 	unlink(path);
 	ASSERT_EQ(0, pipe(self->pipe));
-	self->pidfd = syscall(SYS_pidfd_open, self->child, 0);
+	self->pidfd = mst_pidfd_open(self->child);
 }
 
 FIXTURE_TEARDOWN(waitfds)
@@ -493,7 +456,7 @@ TEST_F(waitfds, bad_pointers_and_fields)
 	int fds[MAILSLOT_WAIT_MAX + 2];
 	int i;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	EXPECT_ERR(EFAULT, ioctl(self->ctl, MAILSLOT_IOC_WAIT, NULL));
 	EXPECT_ERR(EFAULT, ioctl(self->ctl, MAILSLOT_IOC_WAIT, hole(&self->g)));
 	EXPECT_ERR(EFAULT, ioctl(self->ctl, MAILSLOT_IOC_WAIT, KPTR_DIRECT));
@@ -539,7 +502,7 @@ TEST_F(waitfds, wrong_fd_types)
 	int fds[2];
 	int closed;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	/* one good fd first, then the bad one: the whole call fails */
 #define WAIT_BAD(err, badfd) do {					\
 		fds[0] = self->srv;					\
@@ -598,19 +561,19 @@ FIXTURE(slot) {
 FIXTURE_SETUP(slot)
 {
 	self->ctl = self->srv = self->w = self->r = self->rw = -1;
-	if (!have_module())
+	if (!mst_have_module())
 		return;
 	guard_init(_metadata, &self->g);
 	self->ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->ctl);
-	slot_name(self->name, sizeof(self->name));
+	snprintf(self->name, sizeof(self->name), "%s", mst_name("badinput"));
 	self->srv = create_slot(self->ctl, self->name);
 	ASSERT_LE(0, self->srv);
-	self->w = open_slot(self->name, O_WRONLY);
+	self->w = mst_slot_open(self->name, O_WRONLY);
 	ASSERT_LE(0, self->w);
-	self->r = open_slot(self->name, O_RDONLY | O_NONBLOCK);
+	self->r = mst_slot_open(self->name, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, self->r);
-	self->rw = open_slot(self->name, O_RDWR | O_NONBLOCK);
+	self->rw = mst_slot_open(self->name, O_RDWR | O_NONBLOCK);
 	ASSERT_LE(0, self->rw);
 	self->bufsize = 8192;
 	self->buf = calloc(1, self->bufsize);
@@ -632,7 +595,7 @@ static __u64 queued(struct __test_metadata *_metadata, int fd)
 {
 	struct mailslot_info info;
 
-	EXPECT_EQ(0, get_info(fd, &info));
+	EXPECT_EQ(0, mst_slot_info(fd, &info));
 	return info.msgs;
 }
 
@@ -640,7 +603,7 @@ static __u64 sent(struct __test_metadata *_metadata, int fd)
 {
 	struct mailslot_info info;
 
-	EXPECT_EQ(0, get_info(fd, &info));
+	EXPECT_EQ(0, mst_slot_info(fd, &info));
 	return info.sent;
 }
 
@@ -660,7 +623,7 @@ TEST_F(slot, unknown_commands)
 	int fds[] = { self->srv, self->w, self->r };
 	unsigned int i, j;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	for (j = 0; j < 3; j++)
 		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 			WHERE("fd %d cmd %#lx", j, cmds[i]);
@@ -675,7 +638,7 @@ TEST_F(slot, info_and_timeout_pointers)
 	int fds[] = { self->srv, self->w, self->r, self->rw };
 	unsigned int j;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ro = mmap(NULL, self->g.size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ro);
 	for (j = 0; j < sizeof(fds) / sizeof(fds[0]); j++) {
@@ -699,7 +662,7 @@ TEST_F(slot, info_and_timeout_pointers)
 		EXPECT_ERR(rerr, ioctl(fd, MAILSLOT_IOC_SET_TIMEOUT, KPTR_TEXT));
 		EXPECT_ERR(rerr, ioctl(fd, MAILSLOT_IOC_SET_TIMEOUT,
 				       edge(&self->g, 4)));
-		EXPECT_EQ(0, get_info(fd, &info));
+		EXPECT_EQ(0, mst_slot_info(fd, &info));
 		EXPECT_EQ(0, info.reserved[0] | info.reserved[1] |
 			     info.reserved[2] | info.reserved[3]);
 	}
@@ -711,7 +674,7 @@ TEST_F(slot, write_bad_input)
 	struct mailslot_info info;
 	__u64 before;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	before = sent(_metadata, self->srv);
 	/* pointers: nothing may be queued by a failed send */
 	EXPECT_ERR(EFAULT, write(self->w, NULL, 16));
@@ -734,7 +697,7 @@ TEST_F(slot, write_bad_input)
 	/* the largest message is accepted, and arrives whole */
 	memset(self->buf, 'x', 4096);
 	ASSERT_EQ(4096, write(self->w, self->buf, 4096));
-	ASSERT_EQ(0, get_info(self->srv, &info));
+	ASSERT_EQ(0, mst_slot_info(self->srv, &info));
 	EXPECT_EQ(1, info.msgs);
 	EXPECT_EQ(4096, info.next_size);
 	EXPECT_EQ(before + 1, info.sent);
@@ -745,7 +708,7 @@ TEST_F(slot, read_bad_input)
 	static const char msg[] = "bad-input message";
 	struct mailslot_info info;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(sizeof(msg), write(self->w, msg, sizeof(msg)));
 	ASSERT_EQ(1, queued(_metadata, self->r));
 
@@ -759,7 +722,7 @@ TEST_F(slot, read_bad_input)
 	EXPECT_ERR(EMSGSIZE, read(self->r, self->buf, 0));
 	EXPECT_ERR(EMSGSIZE, read(self->r, self->buf, sizeof(msg) - 1));
 	EXPECT_ERR(EMSGSIZE, read(self->r, NULL, 0));
-	ASSERT_EQ(0, get_info(self->r, &info));
+	ASSERT_EQ(0, mst_slot_info(self->r, &info));
 	EXPECT_EQ(1, info.msgs);
 	EXPECT_EQ(sizeof(msg), info.next_size);
 	/* reading a write-only handle: the VFS says EBADF */
@@ -777,7 +740,7 @@ TEST_F(slot, recv_bad_input)
 	struct mailslot_recv rv, *ro;
 	struct mailslot_info info;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(sizeof(msg), write(self->w, msg, sizeof(msg)));
 
 	EXPECT_ERR(EFAULT, ioctl(self->r, MAILSLOT_IOC_RECV, NULL));
@@ -825,7 +788,7 @@ TEST_F(slot, recv_bad_input)
 	munmap(ro, self->g.size);
 
 	/* none of the failures took the message */
-	ASSERT_EQ(0, get_info(self->r, &info));
+	ASSERT_EQ(0, mst_slot_info(self->r, &info));
 	EXPECT_EQ(1, info.msgs);
 	EXPECT_EQ(sizeof(msg), info.next_size);
 
@@ -848,7 +811,7 @@ TEST_F(slot, recv_batch_bad_input)
 	struct mailslot_recv_batch b;
 	struct mailslot_info info;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(sizeof(msg), write(self->w, msg, sizeof(msg)));
 	ASSERT_EQ(sizeof(msg), write(self->w, msg, sizeof(msg)));
 
@@ -883,7 +846,7 @@ TEST_F(slot, recv_batch_bad_input)
 	BATCH_BAD(EMSGSIZE, b.size = sizeof(struct mailslot_msg_info));
 #undef BATCH_BAD
 
-	ASSERT_EQ(0, get_info(self->r, &info));
+	ASSERT_EQ(0, mst_slot_info(self->r, &info));
 	EXPECT_EQ(2, info.msgs);
 
 	/* SIZE_MAX with a real buffer: copies what is queued, nothing more */
@@ -902,7 +865,7 @@ TEST_F(slot, closed_fds)
 	struct mailslot_info info;
 	int fd;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	fd = dup(self->r);
 	ASSERT_LE(0, fd);
 	close(fd);
@@ -915,8 +878,8 @@ TEST_F(slot, closed_fds)
 	/* after the server closes, the name is gone and handles say so */
 	ASSERT_EQ(0, close(self->srv));
 	self->srv = -1;
-	EXPECT_ERR(ENOENT, open_slot(self->name, O_WRONLY));
-	ASSERT_EQ(0, get_info(self->w, &info));
+	EXPECT_ERR(ENOENT, mst_slot_open(self->name, O_WRONLY));
+	ASSERT_EQ(0, mst_slot_info(self->w, &info));
 	EXPECT_NE(0, info.flags & MAILSLOT_INFO_CLOSED);
 }
 
@@ -934,7 +897,7 @@ FIXTURE_SETUP(procobj)
 	pid_t child;
 
 	self->ctl = self->proc = -1;
-	if (!have_module())
+	if (!mst_have_module())
 		return;
 	guard_init(_metadata, &self->g);
 	self->ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
@@ -970,7 +933,7 @@ TEST_F(procobj, bad_input)
 	};
 	unsigned int i;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		WHERE("cmd %#lx", cmds[i]);
 		EXPECT_ERR(ENOTTY, ioctl(self->proc, cmds[i], small));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Systematic allocation- and copy-failure testing (issue 8 item 2).
+ * Systematic allocation- and copy-failure testing.
  *
  * For every entry point of the module (open of the control device and of a
  * slot, CREATE, write, read, every ioctl, PROC_OPEN, a process object's
@@ -51,13 +51,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/mailslot.h>
-
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 #define DBG "/sys/kernel/debug"
 #define MAX_NTH 5000
-#define U64(p) ((__u64)(uintptr_t)(p))
 
 static const char payload[] = "fail-nth payload: the message that must not be lost";
 
@@ -78,18 +76,6 @@ struct ctx {
 /* ---------------------------------------------------------------- */
 /* fail-nth */
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 /* Fault points the way this test wants them; 0 when all is set. */
 static int setup_fault_attrs(void)
 {
@@ -100,17 +86,17 @@ static int setup_fault_attrs(void)
 
 	for (i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), DBG "/%s/probability", attrs[i]);
-		bad |= write_str(path, "0");	/* no random failures */
+		bad |= mst_write_file(path, "0");	/* no random failures */
 		snprintf(path, sizeof(path), DBG "/%s/verbose", attrs[i]);
-		bad |= write_str(path, "0");	/* no stack dump per failure */
+		bad |= mst_write_file(path, "0");	/* no stack dump per failure */
 		snprintf(path, sizeof(path), DBG "/%s/times", attrs[i]);
-		bad |= write_str(path, "-1");
+		bad |= mst_write_file(path, "-1");
 		snprintf(path, sizeof(path), DBG "/%s/ignore-gfp-wait", attrs[i]);
 		if (access(path, F_OK) == 0)	/* GFP_KERNEL fails too */
-			bad |= write_str(path, "N");
+			bad |= mst_write_file(path, "N");
 	}
 	if (access(DBG "/fail_page_alloc/min-order", F_OK) == 0)
-		bad |= write_str(DBG "/fail_page_alloc/min-order", "0");
+		bad |= mst_write_file(DBG "/fail_page_alloc/min-order", "0");
 	return bad;
 }
 
@@ -301,7 +287,7 @@ static void shrink_caches(void)
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", e->d_name);
-		write_str(path, "1");
+		mst_write_file(path, "1");
 	}
 	closedir(d);
 }
@@ -329,29 +315,6 @@ static long settle_slab_objects(long want)
 /* ---------------------------------------------------------------- */
 /* Helpers */
 
-static int slot_open(const char *name, int flags)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), MAILSLOT_DEV_DIR "/%s", name);
-	return open(path, flags | O_CLOEXEC);
-}
-
-static int slot_info(int fd, struct mailslot_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	return ioctl(fd, MAILSLOT_IOC_GET_INFO, info);
-}
-
-static __u64 queued(int fd)
-{
-	struct mailslot_info info;
-
-	if (slot_info(fd, &info))
-		return ~0ULL;
-	return info.msgs;
-}
-
 /* Empty the listener @fd (and the server) of everything queued. */
 static void drain(struct ctx *c)
 {
@@ -364,7 +327,7 @@ static void drain(struct ctx *c)
 static void make_create(struct mailslot_create *cr, const char *name)
 {
 	memset(cr, 0, sizeof(*cr));
-	cr->name = U64(name);
+	cr->name = MST_U64(name);
 	cr->mode = 0600;
 	cr->max_msg_size = 65536;
 	cr->max_msgs = 64;
@@ -399,7 +362,7 @@ static void check_close(struct __test_metadata *_metadata, struct ctx *c, long r
 static long call_open_control(struct ctx *c)
 {
 	(void)c;
-	return open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
+	return mst_control();
 }
 
 /* CREATE */
@@ -420,7 +383,7 @@ static void check_create(struct __test_metadata *_metadata, struct ctx *c, long 
 		return;
 	}
 	/* a failed create leaves no slot behind */
-	fd = slot_open(c->tmpname, O_WRONLY);
+	fd = mst_slot_open(c->tmpname, O_WRONLY);
 	EXPECT_EQ(-1, fd) {
 		TH_LOG("failed CREATE left /dev/mailslot/%s behind", c->tmpname);
 		close(fd);
@@ -430,19 +393,19 @@ static void check_create(struct __test_metadata *_metadata, struct ctx *c, long 
 /* open of a slot: a writer, a listener */
 static long call_open_writer(struct ctx *c)
 {
-	return slot_open(c->name, O_WRONLY);
+	return mst_slot_open(c->name, O_WRONLY);
 }
 
 static long call_open_reader(struct ctx *c)
 {
-	return slot_open(c->name, O_RDONLY | O_NONBLOCK);
+	return mst_slot_open(c->name, O_RDONLY | O_NONBLOCK);
 }
 
 static struct mailslot_info open_before;
 
 static void prep_open(struct __test_metadata *_metadata, struct ctx *c)
 {
-	ASSERT_EQ(0, slot_info(c->srv, &open_before));
+	ASSERT_EQ(0, mst_slot_info(c->srv, &open_before));
 }
 
 static void check_open(struct __test_metadata *_metadata, struct ctx *c, long ret, int ok)
@@ -451,7 +414,7 @@ static void check_open(struct __test_metadata *_metadata, struct ctx *c, long re
 
 	if (ok)
 		ASSERT_EQ(0, close(ret));
-	ASSERT_EQ(0, slot_info(c->srv, &now));
+	ASSERT_EQ(0, mst_slot_info(c->srv, &now));
 	EXPECT_EQ(open_before.readers, now.readers);
 	EXPECT_EQ(open_before.writers, now.writers);
 }
@@ -470,13 +433,13 @@ static long call_write_big(struct ctx *c)
 static void prep_write(struct __test_metadata *_metadata, struct ctx *c)
 {
 	drain(c);
-	ASSERT_EQ(0, queued(c->r));
+	ASSERT_EQ(0, mst_slot_queued(c->r));
 }
 
 static void check_write(struct __test_metadata *_metadata, struct ctx *c, long ret, int ok)
 {
-	EXPECT_EQ(ok ? 1 : 0, queued(c->r));
-	EXPECT_EQ(ok ? 1 : 0, queued(c->srv));
+	EXPECT_EQ(ok ? 1 : 0, mst_slot_queued(c->r));
+	EXPECT_EQ(ok ? 1 : 0, mst_slot_queued(c->srv));
 	if (ok)
 		EXPECT_TRUE(ret == sizeof(payload) || ret == 40000);
 	drain(c);
@@ -494,7 +457,7 @@ static void check_received(struct __test_metadata *_metadata, struct ctx *c, lon
 {
 	struct mailslot_info info;
 
-	ASSERT_EQ(0, slot_info(c->r, &info));
+	ASSERT_EQ(0, mst_slot_info(c->r, &info));
 	if (ok) {
 		EXPECT_EQ(0, info.msgs);
 		drain(c);
@@ -521,7 +484,7 @@ static long call_read(struct ctx *c)
 
 static long call_recv(struct ctx *c)
 {
-	struct mailslot_recv rv = { .buf = U64(c->buf), .size = sizeof(c->buf) };
+	struct mailslot_recv rv = { .buf = MST_U64(c->buf), .size = sizeof(c->buf) };
 	long n = ioctl(c->r, MAILSLOT_IOC_RECV, &rv);
 
 	if (n >= 0 && (n != sizeof(payload) || rv.info.size != sizeof(payload) ||
@@ -533,7 +496,7 @@ static long call_recv(struct ctx *c)
 static long call_recv_batch(struct ctx *c)
 {
 	struct mailslot_recv_batch b = {
-		.buf = U64(c->buf), .size = sizeof(c->buf), .max_msgs = 8,
+		.buf = MST_U64(c->buf), .size = sizeof(c->buf), .max_msgs = 8,
 	};
 	long n = ioctl(c->r, MAILSLOT_IOC_RECV_BATCH, &b);
 
@@ -571,7 +534,7 @@ static void check_unchanged(struct __test_metadata *_metadata, struct ctx *c, lo
 {
 	(void)ret;
 	(void)ok;
-	EXPECT_EQ(1, queued(c->r));
+	EXPECT_EQ(1, mst_slot_queued(c->r));
 	drain(c);
 }
 
@@ -633,7 +596,7 @@ static long call_proc_read(struct ctx *c)
 static long call_wait_any(struct ctx *c)
 {
 	int fds[3] = { c->srv, c->proc, c->r };
-	struct mailslot_wait w = { .fds = U64(fds), .count = 3, .timeout_ns = 0 };
+	struct mailslot_wait w = { .fds = MST_U64(fds), .count = 3, .timeout_ns = 0 };
 	long ret = ioctl(c->ctl, MAILSLOT_IOC_WAIT, &w);
 
 	if (ret >= 0 && w.index != 0)
@@ -645,7 +608,7 @@ static long call_wait_all(struct ctx *c)
 {
 	int fds[3] = { c->r, c->proc, c->srv };
 	struct mailslot_wait w = {
-		.fds = U64(fds), .count = 3, .flags = MAILSLOT_WAIT_ALL,
+		.fds = MST_U64(fds), .count = 3, .flags = MAILSLOT_WAIT_ALL,
 		.timeout_ns = 1000000000ULL,
 	};
 
@@ -662,8 +625,8 @@ static void check_wait(struct __test_metadata *_metadata, struct ctx *c, long re
 	/* waiting consumes nothing */
 	(void)ret;
 	(void)ok;
-	EXPECT_EQ(1, queued(c->r));
-	EXPECT_EQ(1, queued(c->srv));
+	EXPECT_EQ(1, mst_slot_queued(c->r));
+	EXPECT_EQ(1, mst_slot_queued(c->srv));
 	drain(c);
 }
 
@@ -705,8 +668,7 @@ FIXTURE_SETUP(failnth)
 	self->c = NULL;
 	if (access("/proc/thread-self/fail-nth", F_OK))
 		SKIP(return, "no /proc/thread-self/fail-nth (kernel without CONFIG_FAULT_INJECTION)");
-	if (access(MAILSLOT_CONTROL_PATH, F_OK))
-		SKIP(return, "%s missing: mailslot.ko not loaded", MAILSLOT_CONTROL_PATH);
+	MST_NEED_MODULE();
 	if (access(DBG "/failslab", F_OK) || access(DBG "/fail_usercopy", F_OK) ||
 	    access(DBG "/fail_page_alloc", F_OK))
 		SKIP(return, "no failslab/fail_page_alloc/fail_usercopy in " DBG);
@@ -717,16 +679,16 @@ FIXTURE_SETUP(failnth)
 	memset(c, 0, sizeof(*c));
 	memset(c->buf, 'b', sizeof(c->buf));
 	self->c = c;
-	snprintf(c->name, sizeof(c->name), "ksft-failnth-%d", getpid());
-	snprintf(c->tmpname, sizeof(c->tmpname), "ksft-failnth-%d-tmp", getpid());
-	c->ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
+	snprintf(c->name, sizeof(c->name), "%s", mst_name("failnth"));
+	snprintf(c->tmpname, sizeof(c->tmpname), "%s", mst_name("failnth-tmp"));
+	c->ctl = mst_control();
 	ASSERT_LE(0, c->ctl);
 	make_create(&cr, c->name);
-	c->srv = ioctl(c->ctl, MAILSLOT_IOC_CREATE, &cr);
+	c->srv = mst_slot_create_at(c->ctl, &cr, c->name);
 	ASSERT_LE(0, c->srv);
-	c->w = slot_open(c->name, O_WRONLY | O_NONBLOCK);
+	c->w = mst_slot_open(c->name, O_WRONLY | O_NONBLOCK);
 	ASSERT_LE(0, c->w);
-	c->r = slot_open(c->name, O_RDONLY | O_NONBLOCK);
+	c->r = mst_slot_open(c->name, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, c->r);
 
 	c->child = fork();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Random-operation fuzzer for every mailslot entry point (issue 8 item 4).
+ * Random-operation fuzzer for every mailslot entry point.
  *
  * FUZZ_THREADS threads (default 4) share one table of fds and, for
  * FUZZ_SECONDS (default 3) or FUZZ_OPS operations (default 1000000),
@@ -42,14 +42,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/mailslot.h>
-
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 #define NFDS		64
 #define NNAMES		6
 #define MAX_THREADS	16
-#define U64(p)		((__u64)(uintptr_t)(p))
 
 static const char *const names[NNAMES] = {
 	"fuzz-a", "fuzz-b", "fuzz/dir/c", "fuzz/dir/d", "fuzz-e", "fuzz/f",
@@ -195,7 +193,7 @@ static void check_ret(long ret, int err, size_t asked, const char *what)
 static void fill_create(struct rng *r, struct mailslot_create *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->name = U64(names[below(r, NNAMES)]);
+	c->name = MST_U64(names[below(r, NNAMES)]);
 	/* bounded timeouts: a thread must not sleep past the end for long */
 	c->read_timeout_ns = below(r, 3) ? below(r, 20000000) : 0;
 	c->mode = below(r, 8) ? 0666 : (uint32_t)interesting(r);
@@ -207,7 +205,7 @@ static void fill_create(struct rng *r, struct mailslot_create *c)
 	if (below(r, 20) == 0)
 		c->reserved[below(r, 2)] = interesting(r);
 	if (below(r, 20) == 0)
-		c->name = U64(some_ptr(r, (void *)names[0], 0));
+		c->name = MST_U64(some_ptr(r, (void *)names[0], 0));
 }
 
 static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_child)
@@ -251,7 +249,7 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 		static const int modes[] = { O_RDONLY, O_WRONLY, O_RDWR };
 		char path[128];
 
-		snprintf(path, sizeof(path), MAILSLOT_DEV_DIR "/%s", names[below(r, NNAMES)]);
+		mst_slot_path(path, sizeof(path), names[below(r, NNAMES)]);
 		/* writers never block on a full queue: the run must end */
 		int mode = modes[below(r, 3)];
 
@@ -263,7 +261,7 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 		break;
 	}
 	case OP_OPEN_CTL:
-		ret = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
+		ret = mst_control();
 		if (ret >= 0)
 			put_fd_kind(r, ret, K_CTL);
 		break;
@@ -301,7 +299,7 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 	case OP_RECV: {
 		struct mailslot_recv rv = { 0 };
 
-		rv.buf = U64(some_ptr(r, buf, 64));
+		rv.buf = MST_U64(some_ptr(r, buf, 64));
 		rv.size = below(r, 2) ? bufsize : below(r, bufsize);
 		rv.flags = below(r, 20) ? 0 : (uint32_t)interesting(r);
 		ret = ioctl(fd, MAILSLOT_IOC_RECV, below(r, 20) ? (void *)&rv : some_ptr(r, &rv, 0));
@@ -311,9 +309,9 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 	case OP_BATCH: {
 		struct mailslot_recv_batch b = { 0 };
 
-		b.buf = U64(some_ptr(r, buf, 64));
+		b.buf = MST_U64(some_ptr(r, buf, 64));
 		b.size = below(r, 8) ? below(r, bufsize) : interesting(r);
-		if (b.buf >= U64(buf) && b.buf <= U64(buf) + 64 && b.size > bufsize)
+		if (b.buf >= MST_U64(buf) && b.buf <= MST_U64(buf) + 64 && b.size > bufsize)
 			b.size = bufsize;
 		b.max_msgs = below(r, 8) ? below(r, 70) : (uint32_t)interesting(r);
 		b.flags = below(r, 20) ? 0 : (uint32_t)interesting(r);
@@ -399,7 +397,7 @@ static void do_op(struct rng *r, int ctl, char *buf, size_t bufsize, int in_chil
 		w.count = below(r, 10) ? 1 + below(r, 8) : (uint32_t)interesting(r);
 		for (i = 0; i < MAILSLOT_WAIT_MAX + 1; i++)
 			wfds[i] = pick_kind(r, below(r, 2) ? K_SLOT_R : K_PROC);
-		w.fds = U64(below(r, 20) ? (void *)wfds : some_ptr(r, wfds, 0));
+		w.fds = MST_U64(below(r, 20) ? (void *)wfds : some_ptr(r, wfds, 0));
 		w.flags = below(r, 10) ? below(r, 2) : (uint32_t)interesting(r) & ~MAILSLOT_WAIT_ABSOLUTE;
 		w.timeout_ns = below(r, 3) ? below(r, 10000000) : 0;
 		if (below(r, 20) == 0)
@@ -490,7 +488,7 @@ static void *fuzz_thread(void *arg)
 	struct rng r = { (seed + 0x9e3779b97f4a7c15ULL * (t->idx + 1)) | 1 };
 	size_t bufsize = 70000;
 	char *buf = malloc(bufsize + 64);	/* slack for some_ptr() */
-	int ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
+	int ctl = mst_control();
 
 	tids[t->idx] = syscall(SYS_gettid);
 	memset(buf, 'f', bufsize + 64);
@@ -542,8 +540,7 @@ TEST_F_TIMEOUT(fuzz, random_operations, 3600)
 	int i, n, left;
 	unsigned int k;
 
-	if (access(MAILSLOT_CONTROL_PATH, F_OK))
-		SKIP(return, "%s missing: mailslot.ko not loaded", MAILSLOT_CONTROL_PATH);
+	MST_NEED_MODULE();
 	seed = env_long("FUZZ_SEED", 0);
 	if (!seed)
 		seed = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
@@ -638,7 +635,7 @@ TEST_F_TIMEOUT(fuzz, random_operations, 3600)
 		char path[128];
 		int tries;
 
-		snprintf(path, sizeof(path), MAILSLOT_DEV_DIR "/%s", names[k]);
+		mst_slot_path(path, sizeof(path), names[k]);
 		for (tries = 0; tries < 50 && access(path, F_OK) == 0; tries++)
 			usleep(100000);
 		EXPECT_NE(0, access(path, F_OK)) TH_LOG("%s outlived its server", path);
@@ -648,8 +645,8 @@ TEST_F_TIMEOUT(fuzz, random_operations, 3600)
 /* fuzz_test --hold NAME...: slots for trinity to find under /dev/mailslot */
 static int hold(int argc, char **argv)
 {
-	int ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
-	int i;
+	int ctl = mst_control();
+	int i, fd;
 
 	if (ctl < 0) {
 		perror(MAILSLOT_CONTROL_PATH);
@@ -657,12 +654,13 @@ static int hold(int argc, char **argv)
 	}
 	for (i = 2; i < argc; i++) {
 		struct mailslot_create c = {
-			.name = U64(argv[i]), .mode = 0666,
-			.overflow = MAILSLOT_OVERFLOW_DROP, .read_timeout_ns = 1000000,
+			.mode = 0666, .overflow = MAILSLOT_OVERFLOW_DROP,
+			.read_timeout_ns = 1000000,
 		};
 
-		if (ioctl(ctl, MAILSLOT_IOC_CREATE, &c) < 0) {
-			fprintf(stderr, "create %s: %s\n", argv[i], strerror(errno));
+		fd = mst_slot_create_at(ctl, &c, argv[i]);
+		if (fd < 0) {
+			fprintf(stderr, "create %s: %s\n", argv[i], strerror(-fd));
 			return 1;
 		}
 	}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Process objects: the exit becomes readable (issue 5 items 2 and 4, the
- * "parent", "sibling", "code and signal" and "outliving" cases of item 7).
+ * Process objects: the exit becomes readable, to the parent and to a
+ * sibling, with the wait(2) status of an exit code, a signal or a core
+ * dump; reads, poll and epoll on it; and the object outlives the process.
  */
 #include <pthread.h>
 #include <sys/epoll.h>
@@ -9,13 +10,8 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
-#include "proc_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
-
-#define NEED_MODULE() do {						\
-		if (!pu_have_module())					\
-			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
-	} while (0)
 
 /* Object status must equal what waitpid() reports for the same child. */
 static void check_exit(struct __test_metadata *_metadata, int obj, pid_t pid,
@@ -23,7 +19,7 @@ static void check_exit(struct __test_metadata *_metadata, int obj, pid_t pid,
 {
 	struct mailslot_proc_exit ex;
 
-	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(obj, &ex));
 	EXPECT_EQ((__u32)pid, ex.pid);
 	EXPECT_EQ(wstatus, ex.status);
 	EXPECT_LE(after, ex.exit_time_ns);
@@ -42,8 +38,8 @@ static void *release_later(void *arg)
 {
 	struct releaser *r = arg;
 
-	pu_sleep_ms(r->ms);
-	pu_release(r->pipefd);
+	mst_sleep_ms(r->ms);
+	mst_release(r->pipefd);
 	return NULL;
 }
 
@@ -57,7 +53,7 @@ TEST(parent_waits_for_child)
 	pid_t pid;
 	char c;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, pipe(go));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -72,16 +68,16 @@ TEST(parent_waits_for_child)
 	p[0] = -1;
 	p[1] = go[1];
 	rel.pipefd = p;
-	obj = pu_open(pid, 0);
+	obj = mst_proc_open(pid, 0);
 	ASSERT_LE(0, obj) TH_LOG("PROC_OPEN: %s", strerror(-obj));
-	EXPECT_EQ(0, pu_signaled(obj));
-	t0 = pu_now();
+	EXPECT_EQ(0, mst_signaled(obj));
+	t0 = mst_now_ns();
 	ASSERT_EQ(0, pthread_create(&th, NULL, release_later, &rel));
 	/* read(2) blocks until the exit */
-	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
-	t1 = pu_now();
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(obj, &ex));
+	t1 = mst_now_ns();
 	ASSERT_EQ(0, pthread_join(th, NULL));
-	EXPECT_LE(300 * PU_MS, t1 - t0) TH_LOG("read returned after %llu ns",
+	EXPECT_LE(300 * MST_MS, t1 - t0) TH_LOG("read returned after %llu ns",
 					       (unsigned long long)(t1 - t0));
 	EXPECT_TRUE(WIFEXITED(ex.status));
 	EXPECT_EQ(42, WEXITSTATUS(ex.status));
@@ -89,7 +85,7 @@ TEST(parent_waits_for_child)
 	EXPECT_EQ((__u32)pid, ex.pid);
 	EXPECT_LE(t0, ex.exit_time_ns);
 	EXPECT_GE(t1, ex.exit_time_ns);
-	EXPECT_EQ(1, pu_signaled(obj));
+	EXPECT_EQ(1, mst_signaled(obj));
 	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
 	EXPECT_EQ(wstatus, ex.status);
 	/* and after the reap: the same answer, again and again */
@@ -106,18 +102,18 @@ TEST(wait_ioctl_single)
 	uint64_t t0;
 	pid_t pid;
 
-	NEED_MODULE();
-	pid = pu_spawn(3, p);
+	MST_NEED_MODULE();
+	pid = mst_spawn(3, p);
 	ASSERT_LE(0, pid);
-	obj = pu_open(pid, 0);
+	obj = mst_proc_open(pid, 0);
 	ASSERT_LE(0, obj);
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(&obj, 1, 0, 0));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(&obj, 1, 0, 50 * PU_MS));
-	t0 = pu_now();
-	pu_release(p);
-	EXPECT_EQ(0, pu_wait(&obj, 1, 0, MAILSLOT_TIMEOUT_INFINITE));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(&obj, 1, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(&obj, 1, 0, 50 * MST_MS));
+	t0 = mst_now_ns();
+	mst_release(p);
+	EXPECT_EQ(0, mst_wait(&obj, 1, 0, MAILSLOT_TIMEOUT_INFINITE));
 	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
-	check_exit(_metadata, obj, pid, wstatus, t0, pu_now());
+	check_exit(_metadata, obj, pid, wstatus, t0, mst_now_ns());
 	EXPECT_EQ(3, WEXITSTATUS(wstatus));
 	close(obj);
 }
@@ -132,8 +128,8 @@ TEST(sibling_reads_exit_code)
 	pid_t target, sib;
 	char c;
 
-	NEED_MODULE();
-	target = pu_spawn(77, target_p);
+	MST_NEED_MODULE();
+	target = mst_spawn(77, target_p);
 	ASSERT_LE(0, target);
 	ASSERT_EQ(0, pipe(go));
 	ASSERT_EQ(0, pipe(ready));
@@ -145,20 +141,20 @@ TEST(sibling_reads_exit_code)
 
 		close(go[1]);
 		close(ready[0]);
-		obj = pu_open(target, 0);
+		obj = mst_proc_open(target, 0);
 		if (obj < 0)
 			_exit(10);
-		if (pu_signaled(obj) != 0)
+		if (mst_signaled(obj) != 0)
 			_exit(11);
 		if (write(ready[1], "r", 1) != 1)
 			_exit(12);
-		r = pu_wait(&obj, 1, 0, MAILSLOT_TIMEOUT_INFINITE);
+		r = mst_wait(&obj, 1, 0, MAILSLOT_TIMEOUT_INFINITE);
 		if (r != 0)
 			_exit(13);
 		/* the parent reaps the target before telling us to read */
 		if (read(go[0], &c, 1) != 1)
 			_exit(14);
-		if (pu_read(obj, &ex) != sizeof(ex))
+		if (mst_proc_read(obj, &ex) != sizeof(ex))
 			_exit(15);
 		if (ex.pid != (__u32)target || !WIFEXITED(ex.status))
 			_exit(16);
@@ -167,11 +163,11 @@ TEST(sibling_reads_exit_code)
 	close(go[0]);
 	close(ready[1]);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
-	pu_release(target_p);
+	mst_release(target_p);
 	ASSERT_EQ(target, waitpid(target, &wstatus, 0));
 	EXPECT_EQ(77, WEXITSTATUS(wstatus));
 	/* the number is gone now: a new open fails */
-	reaped = pu_open(target, 0);
+	reaped = mst_proc_open(target, 0);
 	EXPECT_EQ(-ESRCH, reaped);
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	ASSERT_EQ(sib, waitpid(sib, &wstatus, 0));
@@ -209,15 +205,15 @@ static void run_signal_case(struct __test_metadata *_metadata, int sig,
 	close(ready[1]);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	close(ready[0]);
-	obj = pu_open(pid, 0);
+	obj = mst_proc_open(pid, 0);
 	ASSERT_LE(0, obj);
-	EXPECT_EQ(0, pu_signaled(obj));
-	t0 = pu_now();
+	EXPECT_EQ(0, mst_signaled(obj));
+	t0 = mst_now_ns();
 	ASSERT_EQ(0, kill(pid, sig));
-	r = pu_wait(&obj, 1, 0, 10 * PU_SEC);
+	r = mst_wait(&obj, 1, 0, 10 * MST_SEC);
 	EXPECT_EQ(0, r);
 	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
-	check_exit(_metadata, obj, pid, wstatus, t0, pu_now());
+	check_exit(_metadata, obj, pid, wstatus, t0, mst_now_ns());
 	EXPECT_TRUE(WIFSIGNALED(wstatus));
 	EXPECT_EQ(sig, WTERMSIG(wstatus));
 	if (core == 2) {
@@ -235,7 +231,7 @@ static void run_signal_case(struct __test_metadata *_metadata, int sig,
 
 TEST(killed_by_signal)
 {
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	run_signal_case(_metadata, SIGKILL, 0);
 	run_signal_case(_metadata, SIGTERM, 0);
 }
@@ -247,7 +243,7 @@ TEST(core_dump_flag)
 
 	int core = 1;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	/* Core files into /tmp; restore the pattern afterwards. */
 	fd = open("/proc/sys/kernel/core_pattern", O_RDWR);
 	if (fd >= 0) {
@@ -297,19 +293,19 @@ TEST(nonblock_cloexec_poll_epoll)
 	struct pollfd pfd;
 	pid_t pid;
 
-	NEED_MODULE();
-	pid = pu_spawn(5, p);
+	MST_NEED_MODULE();
+	pid = mst_spawn(5, p);
 	ASSERT_LE(0, pid);
-	obj = pu_open(pid, MAILSLOT_PROC_NONBLOCK);
+	obj = mst_proc_open(pid, MAILSLOT_PROC_NONBLOCK);
 	ASSERT_LE(0, obj);
-	blk = pu_open(pid, 0);
+	blk = mst_proc_open(pid, 0);
 	ASSERT_LE(0, blk);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(obj, F_GETFD) & FD_CLOEXEC);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(blk, F_GETFD) & FD_CLOEXEC);
 	EXPECT_EQ(O_NONBLOCK, fcntl(obj, F_GETFL) & O_NONBLOCK);
 	EXPECT_EQ(0, fcntl(blk, F_GETFL) & O_NONBLOCK);
 	EXPECT_EQ(O_RDONLY, fcntl(obj, F_GETFL) & O_ACCMODE);
-	EXPECT_EQ(-EAGAIN, pu_read(obj, &ex));
+	EXPECT_EQ(-EAGAIN, mst_proc_read(obj, &ex));
 	EXPECT_EQ(-1, write(obj, &ex, sizeof(ex)));
 	EXPECT_EQ(-1, lseek(obj, 0, SEEK_SET));
 	EXPECT_EQ(ESPIPE, errno);
@@ -323,15 +319,15 @@ TEST(nonblock_cloexec_poll_epoll)
 	pfd.events = POLLIN;
 	EXPECT_EQ(0, poll(&pfd, 1, 50));
 
-	pu_release(p);
+	mst_release(p);
 	ASSERT_EQ(1, epoll_wait(ep, &out, 1, 10000));
 	EXPECT_EQ(obj, out.data.fd);
 	EXPECT_EQ((uint32_t)EPOLLIN, out.events & (EPOLLIN | EPOLLERR | EPOLLHUP));
 	ASSERT_EQ(1, poll(&pfd, 1, 10000));
 	EXPECT_EQ(POLLIN, pfd.revents);
 	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
-	check_exit(_metadata, obj, pid, wstatus, 0, pu_now());
-	check_exit(_metadata, blk, pid, wstatus, 0, pu_now());
+	check_exit(_metadata, obj, pid, wstatus, 0, mst_now_ns());
+	check_exit(_metadata, blk, pid, wstatus, 0, mst_now_ns());
 	/* still level-triggered readable */
 	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 0));
 	/* and fdinfo tells the story */
@@ -348,17 +344,17 @@ TEST(short_and_long_buffers)
 	int p[2], obj;
 	pid_t pid;
 
-	NEED_MODULE();
-	pid = pu_spawn(0, p);
+	MST_NEED_MODULE();
+	pid = mst_spawn(0, p);
 	ASSERT_LE(0, pid);
-	obj = pu_open(pid, 0);
+	obj = mst_proc_open(pid, 0);
 	ASSERT_LE(0, obj);
 	/* too small fails at once, even before the exit */
 	EXPECT_EQ(-1, read(obj, &ex, sizeof(ex) - 1));
 	EXPECT_EQ(EINVAL, errno);
-	pu_release(p);
+	mst_release(p);
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
-	EXPECT_EQ(PU_EXSZ, read(obj, big, sizeof(big)));
+	EXPECT_EQ(MST_EXSZ, read(obj, big, sizeof(big)));
 	EXPECT_EQ(-1, read(obj, &ex, 0));
 	EXPECT_EQ(EINVAL, errno);
 	close(obj);
@@ -377,11 +373,11 @@ TEST(read_interrupted)
 	int p[2], obj;
 	pid_t pid, poker;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
-	pid = pu_spawn(0, p);
+	pid = mst_spawn(0, p);
 	ASSERT_LE(0, pid);
-	obj = pu_open(pid, 0);
+	obj = mst_proc_open(pid, 0);
 	ASSERT_LE(0, obj);
 	poker = fork();
 	ASSERT_LE(0, poker);
@@ -398,19 +394,19 @@ TEST(read_interrupted)
 			if (fd >= 0)
 				close(fd);
 			if (n > 0 && strtol(buf, NULL, 10) == SYS_read &&
-			    pu_state(getppid()) == 'S')
+			    mst_state(getppid()) == 'S')
 				break;
-			pu_sleep_ms(1);
+			mst_sleep_ms(1);
 		}
-		pu_sleep_ms(20);
+		mst_sleep_ms(20);
 		kill(getppid(), SIGUSR1);
 		_exit(0);
 	}
-	EXPECT_EQ(-EINTR, pu_read(obj, &ex));
+	EXPECT_EQ(-EINTR, mst_proc_read(obj, &ex));
 	ASSERT_EQ(poker, waitpid(poker, NULL, 0));
-	pu_release(p);
+	mst_release(p);
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
-	EXPECT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	EXPECT_EQ(MST_EXSZ, mst_proc_read(obj, &ex));
 	signal(SIGUSR1, SIG_DFL);
 	close(obj);
 }
@@ -421,28 +417,28 @@ TEST(read_interrupted)
  */
 TEST(outlives_process)
 {
-	uint64_t deadline = pu_now() + 15 * PU_SEC;
+	uint64_t deadline = mst_now_ns() + 15 * MST_SEC;
 	struct mailslot_proc_exit first, ex;
 	int p[2], obj, i;
 	pid_t pid, other;
 
-	NEED_MODULE();
-	pid = pu_spawn(66, p);
+	MST_NEED_MODULE();
+	pid = mst_spawn(66, p);
 	ASSERT_LE(0, pid);
-	obj = pu_open(pid, 0);
+	obj = mst_proc_open(pid, 0);
 	ASSERT_LE(0, obj);
-	pu_release(p);
+	mst_release(p);
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
-	ASSERT_EQ(PU_EXSZ, pu_read(obj, &first));
-	for (i = 0; pu_more(i, 500, 20, deadline); i++) {
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(obj, &first));
+	for (i = 0; mst_more(i, 500, 20, deadline); i++) {
 		other = fork();
 		ASSERT_LE(0, other);
 		if (other == 0)
 			_exit(i & 0x7f);
 		ASSERT_EQ(other, waitpid(other, NULL, 0));
 	}
-	pu_sleep_ms(500);
-	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	mst_sleep_ms(500);
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(obj, &ex));
 	EXPECT_EQ(0, memcmp(&first, &ex, sizeof(ex)));
 	EXPECT_EQ(66, WEXITSTATUS(ex.status));
 	EXPECT_EQ((__u32)pid, ex.pid);

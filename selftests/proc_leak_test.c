@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Process objects leave nothing behind (issue 5 item 6): thousands of
+ * Process objects leave nothing behind: thousands of
  * open/wait/close cycles, also racing with the exit, and afterwards the
  * module's reference count, the struct pid cache and the accounted kmalloc
  * caches are back where they were (the guest boots with slub_debug, so
@@ -9,40 +9,13 @@
 #include <pthread.h>
 #include <sys/resource.h>
 
-#include "proc_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
-
-#define NEED_MODULE() do {						\
-		if (!pu_have_module())					\
-			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
-	} while (0)
-
-/* Active objects of slab caches whose name starts with @prefix, or -1. */
-static long slab_active(const char *prefix)
-{
-	char line[512], name[128];
-	long active, total = -1;
-	FILE *f = fopen("/proc/slabinfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%127s %ld", name, &active) != 2)
-			continue;
-		if (strncmp(name, prefix, strlen(prefix)))
-			continue;
-		if (!strcmp(prefix, "pid") && strcmp(name, "pid"))
-			continue;
-		total = (total < 0 ? 0 : total) + active;
-	}
-	fclose(f);
-	return total;
-}
 
 #define FORK_CYCLES	1000
 #define OPEN_CYCLES	4000
 /* Time budget per test: the whole program must stay inside 120 s. */
-#define BUDGET		(25 * PU_SEC)
+#define BUDGET		(25 * MST_SEC)
 
 FIXTURE(cycles) {
 	long refs0, pid0, cg0;
@@ -51,11 +24,11 @@ FIXTURE(cycles) {
 
 FIXTURE_SETUP(cycles)
 {
-	self->ctl = pu_control();
+	self->ctl = mst_control();
 	ASSERT_LE(0, self->ctl);
-	self->refs0 = pu_module_refs();
-	self->pid0 = slab_active("pid");
-	self->cg0 = slab_active("kmalloc-cg-");
+	self->refs0 = mst_module_refs();
+	self->pid0 = mst_slab_active("pid");
+	self->cg0 = mst_slab_active("kmalloc-cg-");
 	TH_LOG("before: module refs %ld, pid objects %ld, kmalloc-cg objects %ld",
 	       self->refs0, self->pid0, self->cg0);
 }
@@ -71,13 +44,13 @@ FIXTURE_TEARDOWN(cycles)
 		return;
 
 	for (i = 0; i < 50; i++) {
-		refs1 = pu_module_refs();
-		pid1 = slab_active("pid");
-		cg1 = slab_active("kmalloc-cg-");
+		refs1 = mst_module_refs();
+		pid1 = mst_slab_active("pid");
+		cg1 = mst_slab_active("kmalloc-cg-");
 		if (refs1 == self->refs0 && pid1 < self->pid0 + slack &&
 		    cg1 < self->cg0 + slack)
 			break;
-		pu_sleep_ms(100);
+		mst_sleep_ms(100);
 	}
 	TH_LOG("after: module refs %ld, pid objects %ld, kmalloc-cg objects %ld",
 	       refs1, pid1, cg1);
@@ -85,7 +58,7 @@ FIXTURE_TEARDOWN(cycles)
 	if (self->refs0 >= 0) {
 		EXPECT_EQ(self->refs0, refs1);
 	}
-	if (pu_debug_kernel()) {
+	if (mst_debug_kernel()) {
 		TH_LOG("debug kernel: slab counts not checked (quarantine)");
 		goto out;
 	}
@@ -103,25 +76,25 @@ out:
 /* Each cycle a new process: a leaked struct pid reference would show. */
 TEST_F_TIMEOUT(cycles, fork_open_wait_close, 600)
 {
-	uint64_t deadline = pu_now() + BUDGET;
+	uint64_t deadline = mst_now_ns() + BUDGET;
 	struct mailslot_proc_exit ex;
 	int i, obj, fds[2];
 	pid_t pid;
 
-	NEED_MODULE();
-	for (i = 0; pu_more(i, FORK_CYCLES, 100, deadline); i++) {
+	MST_NEED_MODULE();
+	for (i = 0; mst_more(i, FORK_CYCLES, 100, deadline); i++) {
 		pid = fork();
 		ASSERT_LE(0, pid);
 		if (pid == 0)
 			_exit(i & 0x7f);
-		obj = pu_open_at(self->ctl, pid,
+		obj = mst_proc_open_at(self->ctl, pid,
 				 i & 1 ? MAILSLOT_PROC_NONBLOCK : 0);
 		ASSERT_LE(0, obj) TH_LOG("cycle %d: %s", i, strerror(-obj));
 		fds[0] = obj;
-		fds[1] = pu_open_at(self->ctl, getpid(), 0);
+		fds[1] = mst_proc_open_at(self->ctl, getpid(), 0);
 		ASSERT_LE(0, fds[1]);
-		ASSERT_EQ(0, pu_wait(fds, 2, 0, MAILSLOT_TIMEOUT_INFINITE));
-		ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+		ASSERT_EQ(0, mst_wait(fds, 2, 0, MAILSLOT_TIMEOUT_INFINITE));
+		ASSERT_EQ(MST_EXSZ, mst_proc_read(obj, &ex));
 		ASSERT_EQ(i & 0x7f, WEXITSTATUS(ex.status));
 		close(fds[1]);
 		if (i & 2) {
@@ -137,21 +110,21 @@ TEST_F_TIMEOUT(cycles, fork_open_wait_close, 600)
 /* Thousands of objects opened and closed on one running process. */
 TEST_F_TIMEOUT(cycles, open_close_running, 600)
 {
-	uint64_t deadline = pu_now() + BUDGET;
+	uint64_t deadline = mst_now_ns() + BUDGET;
 	int p[2], i, obj;
 	pid_t pid;
 
-	NEED_MODULE();
-	pid = pu_spawn(0, p);
+	MST_NEED_MODULE();
+	pid = mst_spawn(0, p);
 	ASSERT_LE(0, pid);
-	for (i = 0; pu_more(i, OPEN_CYCLES, 500, deadline); i++) {
-		obj = pu_open_at(self->ctl, pid, 0);
+	for (i = 0; mst_more(i, OPEN_CYCLES, 500, deadline); i++) {
+		obj = mst_proc_open_at(self->ctl, pid, 0);
 		ASSERT_LE(0, obj) TH_LOG("cycle %d: %s", i, strerror(-obj));
 		if (i % 64 == 0)
-			ASSERT_EQ(-ETIMEDOUT, pu_wait(&obj, 1, 0, 0));
+			ASSERT_EQ(-ETIMEDOUT, mst_wait(&obj, 1, 0, 0));
 		close(obj);
 	}
-	pu_release(p);
+	mst_release(p);
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 }
 
@@ -178,22 +151,22 @@ TEST_F_TIMEOUT(cycles, close_while_exiting, 600)
 {
 	static int fds[256];
 	struct closer_ctx c = { .fds = fds, .n = 256 };
-	uint64_t deadline = pu_now() + BUDGET;
+	uint64_t deadline = mst_now_ns() + BUDGET;
 	int round, i, p[2];
 	pthread_t th;
 	pid_t pid;
 
-	NEED_MODULE();
-	ASSERT_EQ(0, pu_raise_nofile(1024));
-	for (round = 0; pu_more(round, 10, 2, deadline); round++) {
-		pid = pu_spawn(round, p);
+	MST_NEED_MODULE();
+	ASSERT_EQ(0, mst_raise_nofile(1024));
+	for (round = 0; mst_more(round, 10, 2, deadline); round++) {
+		pid = mst_spawn(round, p);
 		ASSERT_LE(0, pid);
 		for (i = 0; i < c.n; i++) {
-			fds[i] = pu_open_at(self->ctl, pid, 0);
+			fds[i] = mst_proc_open_at(self->ctl, pid, 0);
 			ASSERT_LE(0, fds[i]);
 		}
 		ASSERT_EQ(0, pthread_create(&th, NULL, close_all, &c));
-		pu_release(p);
+		mst_release(p);
 		ASSERT_EQ(0, pthread_join(th, NULL));
 		ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 	}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Process objects: opening them (issue 5 items 1 and 2: errors, permission
- * with dropped privileges, zombies, identity across pid reuse).
+ * Process objects: opening them (errors, permission with dropped
+ * privileges, zombies, identity across pid reuse).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -9,21 +9,16 @@
 #include <sys/syscall.h>
 #include <linux/capability.h>
 
-#include "proc_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
-
-#define NEED_MODULE() do {						\
-		if (!pu_have_module())					\
-			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
-	} while (0)
 
 TEST(bad_arguments)
 {
 	struct mailslot_proc_open po;
 	int ctl;
 
-	NEED_MODULE();
-	ctl = pu_control();
+	MST_NEED_MODULE();
+	ctl = mst_control();
 	ASSERT_LE(0, ctl);
 	EXPECT_EQ(-1, ioctl(ctl, MAILSLOT_IOC_PROC_OPEN, NULL));
 	EXPECT_EQ(EFAULT, errno);
@@ -38,9 +33,9 @@ TEST(bad_arguments)
 	EXPECT_EQ(EINVAL, errno);
 	close(ctl);
 
-	EXPECT_EQ(-ESRCH, pu_open(0, 0));
-	EXPECT_EQ(-ESRCH, pu_open(-1, 0));
-	EXPECT_EQ(-ESRCH, pu_open(0x7fffffff, 0));
+	EXPECT_EQ(-ESRCH, mst_proc_open(0, 0));
+	EXPECT_EQ(-ESRCH, mst_proc_open(-1, 0));
+	EXPECT_EQ(-ESRCH, mst_proc_open(0x7fffffff, 0));
 }
 
 static void *tid_thread(void *arg)
@@ -56,15 +51,15 @@ TEST(thread_id_is_einval)
 	pthread_t th;
 	int obj;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, pthread_create(&th, NULL, tid_thread, (void *)&tid));
 	while (!tid)
-		pu_sleep_ms(1);
-	EXPECT_EQ(-EINVAL, pu_open(tid, 0));
+		mst_sleep_ms(1);
+	EXPECT_EQ(-EINVAL, mst_proc_open(tid, 0));
 	/* the leader's id is fine: ourselves (never signaled while we run) */
-	obj = pu_open(getpid(), 0);
+	obj = mst_proc_open(getpid(), 0);
 	ASSERT_LE(0, obj);
-	EXPECT_EQ(0, pu_signaled(obj));
+	EXPECT_EQ(0, mst_signaled(obj));
 	close(obj);
 	pthread_cancel(th);
 	pthread_join(th, NULL);
@@ -74,12 +69,12 @@ TEST(reaped_is_esrch)
 {
 	pid_t pid = fork();
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(0);
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
-	EXPECT_EQ(-ESRCH, pu_open(pid, 0));
+	EXPECT_EQ(-ESRCH, mst_proc_open(pid, 0));
 }
 
 /* A zombie (exited, not yet reaped) gives an object signaled from birth. */
@@ -89,17 +84,17 @@ TEST(zombie_signaled_from_birth)
 	int obj, wstatus;
 	pid_t pid;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(23);
-	ASSERT_EQ(0, pu_wait_zombie(pid));
-	obj = pu_open(pid, MAILSLOT_PROC_NONBLOCK);
+	ASSERT_EQ(0, mst_wait_zombie(pid));
+	obj = mst_proc_open(pid, MAILSLOT_PROC_NONBLOCK);
 	ASSERT_LE(0, obj);
-	EXPECT_EQ(1, pu_signaled(obj));
-	EXPECT_EQ(0, pu_wait(&obj, 1, 0, 0));
-	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	EXPECT_EQ(1, mst_signaled(obj));
+	EXPECT_EQ(0, mst_wait(&obj, 1, 0, 0));
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(obj, &ex));
 	EXPECT_EQ((__u32)pid, ex.pid);
 	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
 	EXPECT_EQ(wstatus, ex.status);
@@ -119,14 +114,14 @@ TEST(pid_reuse_keeps_identity)
 	pid_t pid, again;
 	char buf[32];
 
-	NEED_MODULE();
-	pid = pu_spawn(31, p);
+	MST_NEED_MODULE();
+	pid = mst_spawn(31, p);
 	ASSERT_LE(0, pid);
-	old = pu_open(pid, 0);
+	old = mst_proc_open(pid, 0);
 	ASSERT_LE(0, old);
-	pu_release(p);
+	mst_release(p);
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
-	EXPECT_EQ(-ESRCH, pu_open(pid, 0));
+	EXPECT_EQ(-ESRCH, mst_proc_open(pid, 0));
 
 	fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
 	if (fd < 0)
@@ -137,27 +132,27 @@ TEST(pid_reuse_keeps_identity)
 		SKIP(goto out, "ns_last_pid write: %s", strerror(errno));
 	}
 	close(fd);
-	again = pu_spawn(32, q);
+	again = mst_spawn(32, q);
 	ASSERT_LE(0, again);
 	if (again != pid) {
-		pu_release(q);
+		mst_release(q);
 		waitpid(again, NULL, 0);
 		SKIP(goto out, "pid %d not reused (got %d)", pid, again);
 	}
 	TH_LOG("pid %d reused", pid);
-	young = pu_open(again, 0);
+	young = mst_proc_open(again, 0);
 	ASSERT_LE(0, young);
 	/* the old object is still signaled with the old status */
-	EXPECT_EQ(1, pu_signaled(old));
-	EXPECT_EQ(0, pu_signaled(young));
-	ASSERT_EQ(PU_EXSZ, pu_read(old, &ex));
+	EXPECT_EQ(1, mst_signaled(old));
+	EXPECT_EQ(0, mst_signaled(young));
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(old, &ex));
 	EXPECT_EQ(31, WEXITSTATUS(ex.status));
-	pu_release(q);
+	mst_release(q);
 	ASSERT_EQ(again, waitpid(again, &wstatus, 0));
-	ASSERT_EQ(PU_EXSZ, pu_read(young, &ex));
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(young, &ex));
 	EXPECT_EQ(32, WEXITSTATUS(ex.status));
 	EXPECT_EQ((__u32)again, ex.pid);
-	ASSERT_EQ(PU_EXSZ, pu_read(old, &ex));
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(old, &ex));
 	EXPECT_EQ(31, WEXITSTATUS(ex.status));
 	close(young);
 out:
@@ -173,14 +168,14 @@ TEST(pid_namespaces)
 	int p[2], outside, wstatus;
 	pid_t outsider, child;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	if (geteuid() != 0)
 		SKIP(return, "needs root for CLONE_NEWPID");
-	outsider = pu_spawn(44, p);
+	outsider = mst_spawn(44, p);
 	ASSERT_LE(0, outsider);
-	outside = pu_open(outsider, 0);
+	outside = mst_proc_open(outsider, 0);
 	ASSERT_LE(0, outside);
-	pu_release(p);
+	mst_release(p);
 	ASSERT_EQ(outsider, waitpid(outsider, NULL, 0));
 
 	child = fork();
@@ -205,7 +200,7 @@ TEST(pid_namespaces)
 		if (getpid() != 1)
 			_exit(13);
 		/* the outsider's object: signaled, pid not visible here */
-		if (pu_read(outside, &ex) != PU_EXSZ || ex.pid != 0 ||
+		if (mst_proc_read(outside, &ex) != MST_EXSZ || ex.pid != 0 ||
 		    WEXITSTATUS(ex.status) != 44)
 			_exit(14);
 		/* the outsider's number means nothing (or another) here */
@@ -214,16 +209,16 @@ TEST(pid_namespaces)
 			_exit(15);
 		if (kid == 0)
 			_exit(45);
-		obj = pu_open(kid, 0);
+		obj = mst_proc_open(kid, 0);
 		if (obj < 0)
 			_exit(16);
-		if (pu_wait(&obj, 1, 0, 10 * PU_SEC) != 0)
+		if (mst_wait(&obj, 1, 0, 10 * MST_SEC) != 0)
 			_exit(17);
-		if (pu_read(obj, &ex) != PU_EXSZ || ex.pid != (__u32)kid ||
+		if (mst_proc_read(obj, &ex) != MST_EXSZ || ex.pid != (__u32)kid ||
 		    kid != 2 || WEXITSTATUS(ex.status) != 45)
 			_exit(18);
-		inner = pu_open(1, 0);	/* ourselves, by our inner number */
-		if (inner < 0 || pu_signaled(inner) != 0)
+		inner = mst_proc_open(1, 0);	/* ourselves, by our inner number */
+		if (inner < 0 || mst_signaled(inner) != 0)
 			_exit(19);
 		_exit(0);
 	}
@@ -243,7 +238,7 @@ static int as_user(uid_t r, uid_t e, uid_t s, int (*fn)(void *), void *arg)
 		return -1;
 	if (pid == 0) {
 		/* dumpable, as a process the user started would be */
-		if (pu_drop(r, e, s) || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		if (mst_drop_uids(r, e, s) || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
 			_exit(100);
 		_exit(fn(arg));
 	}
@@ -256,7 +251,7 @@ static int as_user(uid_t r, uid_t e, uid_t s, int (*fn)(void *), void *arg)
 static int try_open(void *arg)
 {
 	const int *a = arg;
-	int r = pu_open(a[0], 0);
+	int r = mst_proc_open(a[0], 0);
 
 	if (r >= 0)
 		return a[1] == 0 ? 0 : 1;
@@ -270,19 +265,19 @@ static int own_processes(void *arg)
 	pid_t pid;
 
 	(void)arg;
-	obj = pu_open(getpid(), 0);
+	obj = mst_proc_open(getpid(), 0);
 	if (obj < 0)
 		return 3;
 	close(obj);
-	pid = pu_spawn(4, p);
+	pid = mst_spawn(4, p);
 	if (pid < 0)
 		return 4;
-	obj = pu_open(pid, 0);
-	pu_release(p);
+	obj = mst_proc_open(pid, 0);
+	mst_release(p);
 	waitpid(pid, NULL, 0);
 	if (obj < 0)
 		return 5;
-	ok = pu_wait(&obj, 1, 0, 10 * PU_SEC) == 0;
+	ok = mst_wait(&obj, 1, 0, 10 * MST_SEC) == 0;
 	close(obj);
 	return ok ? 0 : 6;
 }
@@ -301,7 +296,7 @@ static int open_with_cap(int cap, pid_t target)
 		return -1000;
 	if (pid == 0) {
 		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) ||
-		    pu_drop(PU_UID, PU_UID, PU_UID))
+		    mst_drop_uids(MST_UID, MST_UID, MST_UID))
 			_exit(100);
 		memset(data, 0, sizeof(data));
 		if (cap >= 0) {
@@ -310,7 +305,7 @@ static int open_with_cap(int cap, pid_t target)
 		}
 		if (syscall(SYS_capset, &hdr, data))
 			_exit(101);
-		r = pu_open(target, 0);
+		r = mst_proc_open(target, 0);
 		_exit(r >= 0 ? 0 : -r);
 	}
 	if (waitpid(pid, &wstatus, 0) != pid || !WIFEXITED(wstatus))
@@ -320,7 +315,7 @@ static int open_with_cap(int cap, pid_t target)
 
 TEST(capabilities)
 {
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	if (geteuid() != 0)
 		SKIP(return, "needs root to set up capabilities");
 	/* uid 1000 against root (pid 1 and us): only with a capability */
@@ -350,7 +345,7 @@ static pid_t spawn_as(uid_t r, uid_t e, uid_t s, int dumpable)
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		if (pu_drop(r, e, s) ||
+		if (mst_drop_uids(r, e, s) ||
 		    prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0))
 			_exit(100);
 		if (write(p[1], "d", 1) != 1)
@@ -378,53 +373,53 @@ TEST(permission)
 	pid_t target;
 	int a[2];
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	if (geteuid() != 0)
 		SKIP(return, "needs root to drop privileges");
 
 	/* uid 1000 against root-owned processes: EPERM */
 	a[0] = getpid();
 	a[1] = EPERM;
-	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	EXPECT_EQ(0, as_user(MST_UID, MST_UID, MST_UID, try_open, a));
 	a[0] = 1;
-	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	EXPECT_EQ(0, as_user(MST_UID, MST_UID, MST_UID, try_open, a));
 	/* its own processes: allowed */
-	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, own_processes, NULL));
+	EXPECT_EQ(0, as_user(MST_UID, MST_UID, MST_UID, own_processes, NULL));
 
 	/* a dumpable uid-1001 process */
-	target = spawn_as(PU_UID + 1, PU_UID + 1, PU_UID + 1, 1);
+	target = spawn_as(MST_UID + 1, MST_UID + 1, MST_UID + 1, 1);
 	ASSERT_LT(0, target);
 	a[0] = target;
 	a[1] = 0;	/* caller's real uid is all of the target's */
-	EXPECT_EQ(0, as_user(PU_UID + 1, PU_UID + 2, PU_UID + 2, try_open, a));
+	EXPECT_EQ(0, as_user(MST_UID + 1, MST_UID + 2, MST_UID + 2, try_open, a));
 	a[1] = EPERM;	/* the caller's effective uid does not count */
-	EXPECT_EQ(0, as_user(PU_UID + 2, PU_UID + 1, PU_UID + 1, try_open, a));
+	EXPECT_EQ(0, as_user(MST_UID + 2, MST_UID + 1, MST_UID + 1, try_open, a));
 	a[1] = EPERM;	/* nothing in common */
-	EXPECT_EQ(0, as_user(PU_UID + 2, PU_UID + 2, PU_UID + 2, try_open, a));
+	EXPECT_EQ(0, as_user(MST_UID + 2, MST_UID + 2, MST_UID + 2, try_open, a));
 	a[1] = 0;	/* root (CAP_SYS_PTRACE) may open anything */
 	EXPECT_EQ(0, try_open(a));
 	end(target);
 
 	/* uid 1001 whose saved uid is 1000: neither 1000 nor 1001 may */
-	target = spawn_as(PU_UID + 1, PU_UID + 1, PU_UID, 1);
+	target = spawn_as(MST_UID + 1, MST_UID + 1, MST_UID, 1);
 	ASSERT_LT(0, target);
 	a[0] = target;
 	a[1] = EPERM;
-	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
-	EXPECT_EQ(0, as_user(PU_UID + 1, PU_UID + 1, PU_UID + 1, try_open, a));
+	EXPECT_EQ(0, as_user(MST_UID, MST_UID, MST_UID, try_open, a));
+	EXPECT_EQ(0, as_user(MST_UID + 1, MST_UID + 1, MST_UID + 1, try_open, a));
 	a[1] = 0;
 	EXPECT_EQ(0, try_open(a));
 	end(target);
 
 	/* a dumpable uid-1000 process: open to root and to uid 1000 */
-	target = spawn_as(PU_UID, PU_UID, PU_UID, 1);
+	target = spawn_as(MST_UID, MST_UID, MST_UID, 1);
 	ASSERT_LT(0, target);
 	a[0] = target;
 	a[1] = 0;
 	EXPECT_EQ(0, try_open(a));
-	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	EXPECT_EQ(0, as_user(MST_UID, MST_UID, MST_UID, try_open, a));
 	a[1] = EPERM;
-	EXPECT_EQ(0, as_user(PU_UID + 5, PU_UID + 5, PU_UID + 5, try_open, a));
+	EXPECT_EQ(0, as_user(MST_UID + 5, MST_UID + 5, MST_UID + 5, try_open, a));
 	end(target);
 }
 
@@ -438,16 +433,16 @@ TEST(nondumpable_target)
 	pid_t target;
 	int a[2];
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	if (geteuid() != 0)
 		SKIP(return, "needs root to drop privileges");
 
 	/* all uids 1000, PR_SET_DUMPABLE 0 */
-	target = spawn_as(PU_UID, PU_UID, PU_UID, 0);
+	target = spawn_as(MST_UID, MST_UID, MST_UID, 0);
 	ASSERT_LT(0, target);
 	a[0] = target;
 	a[1] = EPERM;
-	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	EXPECT_EQ(0, as_user(MST_UID, MST_UID, MST_UID, try_open, a));
 	a[1] = 0;	/* CAP_SYS_PTRACE over it */
 	EXPECT_EQ(0, try_open(a));
 	EXPECT_EQ(0, open_with_cap(CAP_SYS_PTRACE, target));
@@ -455,21 +450,21 @@ TEST(nondumpable_target)
 	end(target);
 
 	/* as a setuid-root program run by uid 1000: real 1000, effective 0 */
-	target = spawn_as(PU_UID, 0, 0, 0);
+	target = spawn_as(MST_UID, 0, 0, 0);
 	ASSERT_LT(0, target);
 	a[0] = target;
 	a[1] = EPERM;
-	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	EXPECT_EQ(0, as_user(MST_UID, MST_UID, MST_UID, try_open, a));
 	a[1] = 0;
 	EXPECT_EQ(0, try_open(a));
 	end(target);
 
 	/* the same with dumpable set again: its user may open it */
-	target = spawn_as(PU_UID, PU_UID, PU_UID, 1);
+	target = spawn_as(MST_UID, MST_UID, MST_UID, 1);
 	ASSERT_LT(0, target);
 	a[0] = target;
 	a[1] = 0;
-	EXPECT_EQ(0, as_user(PU_UID, PU_UID, PU_UID, try_open, a));
+	EXPECT_EQ(0, as_user(MST_UID, MST_UID, MST_UID, try_open, a));
 	end(target);
 }
 

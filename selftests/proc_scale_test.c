@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Process objects at scale (issue 5 item 6): a thousand objects on one
+ * Process objects at scale: a thousand objects on one
  * process and a hundred waiters on one object all wake at its exit.
  * proc_leak_test.c has the open/close cycles.
  */
@@ -8,13 +8,8 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 
-#include "proc_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
-
-#define NEED_MODULE() do {						\
-		if (!pu_have_module())					\
-			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
-	} while (0)
 
 #define NOBJ		1000
 #define NWAITERS	100
@@ -41,31 +36,31 @@ TEST_F_TIMEOUT(scale, thousand_objects_one_process, 600)
 	uint64_t t0;
 	pid_t pid;
 
-	NEED_MODULE();
-	ASSERT_EQ(0, pu_raise_nofile(NOBJ + 64));
-	pid = pu_spawn(21, p);
+	MST_NEED_MODULE();
+	ASSERT_EQ(0, mst_raise_nofile(NOBJ + 64));
+	pid = mst_spawn(21, p);
 	ASSERT_LE(0, pid);
 	for (i = 0; i < NOBJ; i++) {
-		pfd[i].fd = pu_open(pid, i & 1 ? MAILSLOT_PROC_NONBLOCK : 0);
+		pfd[i].fd = mst_proc_open(pid, i & 1 ? MAILSLOT_PROC_NONBLOCK : 0);
 		ASSERT_LE(0, pfd[i].fd) TH_LOG("object %d: %s", i,
 					       strerror(-pfd[i].fd));
 		pfd[i].events = POLLIN;
 	}
 	EXPECT_EQ(0, poll(pfd, NOBJ, 0));
-	pu_release(p);
-	t0 = pu_now();
+	mst_release(p);
+	t0 = mst_now_ns();
 	/* every one of them becomes readable */
 	for (;;) {
 		n = poll(pfd, NOBJ, 10000);
 		ASSERT_LT(0, n);
 		if (n == NOBJ)
 			break;
-		ASSERT_GT(t0 + 30 * PU_SEC, pu_now()) TH_LOG("%d of %d", n, NOBJ);
-		pu_sleep_ms(10);
+		ASSERT_GT(t0 + 30 * MST_SEC, mst_now_ns()) TH_LOG("%d of %d", n, NOBJ);
+		mst_sleep_ms(10);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
 	for (i = 0; i < NOBJ; i++) {
-		ASSERT_EQ(PU_EXSZ, pu_read(pfd[i].fd, &ex));
+		ASSERT_EQ(MST_EXSZ, mst_proc_read(pfd[i].fd, &ex));
 		ASSERT_EQ(wstatus, ex.status);
 		close(pfd[i].fd);
 	}
@@ -106,14 +101,14 @@ static void *waiter_fn(void *arg)
 	waiter_mark(c, &c->started, 0);
 	switch (w->kind % 4) {
 	case 0:		/* wait-any on the object alone */
-		bad = pu_wait(&c->obj, 1, 0, MAILSLOT_TIMEOUT_INFINITE) != 0;
+		bad = mst_wait(&c->obj, 1, 0, MAILSLOT_TIMEOUT_INFINITE) != 0;
 		break;
 	case 1:		/* wait-all with a signaled one */
-		bad = pu_wait(fds, 2, MAILSLOT_WAIT_ALL,
+		bad = mst_wait(fds, 2, MAILSLOT_WAIT_ALL,
 			      MAILSLOT_TIMEOUT_INFINITE) != 0;
 		break;
 	case 2:		/* blocking read */
-		bad = pu_read(c->obj, &ex) != PU_EXSZ;
+		bad = mst_proc_read(c->obj, &ex) != MST_EXSZ;
 		break;
 	case 3:		/* epoll */
 		ep = epoll_create1(EPOLL_CLOEXEC);
@@ -137,17 +132,17 @@ TEST_F_TIMEOUT(scale, hundred_waiters_one_object, 600)
 	uint64_t t0;
 	pid_t pid;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	other_pid = fork();
 	ASSERT_LE(0, other_pid);
 	if (other_pid == 0)
 		_exit(0);
-	ASSERT_EQ(0, pu_wait_zombie(other_pid));
-	c.other = pu_open(other_pid, 0);
+	ASSERT_EQ(0, mst_wait_zombie(other_pid));
+	c.other = mst_proc_open(other_pid, 0);
 	ASSERT_LE(0, c.other);
-	pid = pu_spawn(0, p);
+	pid = mst_spawn(0, p);
 	ASSERT_LE(0, pid);
-	c.obj = pu_open(pid, 0);
+	c.obj = mst_proc_open(pid, 0);
 	ASSERT_LE(0, c.obj);
 	for (i = 0; i < NWAITERS; i++) {
 		w[i].ctx = &c;
@@ -161,23 +156,23 @@ TEST_F_TIMEOUT(scale, hundred_waiters_one_object, 600)
 		pthread_mutex_unlock(&c.lock);
 		if (done == NWAITERS)
 			break;
-		pu_sleep_ms(10);
+		mst_sleep_ms(10);
 	}
-	pu_sleep_ms(500);
+	mst_sleep_ms(500);
 	pthread_mutex_lock(&c.lock);
 	EXPECT_EQ(0, c.finished);
 	pthread_mutex_unlock(&c.lock);
-	pu_release(p);
-	t0 = pu_now();
+	mst_release(p);
+	t0 = mst_now_ns();
 	for (;;) {
 		pthread_mutex_lock(&c.lock);
 		done = c.finished;
 		pthread_mutex_unlock(&c.lock);
 		if (done == NWAITERS)
 			break;
-		if (t0 + 30 * PU_SEC < pu_now())
+		if (t0 + 30 * MST_SEC < mst_now_ns())
 			ASSERT_EQ(NWAITERS, done);
-		pu_sleep_ms(10);
+		mst_sleep_ms(10);
 	}
 	for (i = 0; i < NWAITERS; i++)
 		pthread_join(th[i], NULL);

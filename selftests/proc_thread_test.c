@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Process objects and threads (issue 5 item 3): only the end of the whole
+ * Process objects and threads: only the end of the whole
  * thread group signals; a thread's exit, the leader's early exit and an
  * execve() from a non-leader thread do not.
  */
@@ -8,13 +8,8 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 
-#include "proc_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
-
-#define NEED_MODULE() do {						\
-		if (!pu_have_module())					\
-			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
-	} while (0)
 
 /*
  * A child process that runs a script of steps, one per byte received on
@@ -109,18 +104,18 @@ TEST(thread_exit_does_not_signal)
 	struct kid k;
 	int obj, wstatus;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, kid_start(&k, kid_thread_exit));
-	obj = pu_open(k.pid, 0);
+	obj = mst_proc_open(k.pid, 0);
 	ASSERT_LE(0, obj);
 	ASSERT_EQ(0, kid_step(&k, 't'));
-	pu_sleep_ms(50);
-	EXPECT_EQ(0, pu_signaled(obj));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(&obj, 1, 0, 20 * PU_MS));
+	mst_sleep_ms(50);
+	EXPECT_EQ(0, mst_signaled(obj));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(&obj, 1, 0, 20 * MST_MS));
 	ASSERT_EQ(1, write(k.cmd[1], "x", 1));
-	EXPECT_EQ(0, pu_wait(&obj, 1, 0, 10 * PU_SEC));
+	EXPECT_EQ(0, mst_wait(&obj, 1, 0, 10 * MST_SEC));
 	ASSERT_EQ(k.pid, waitpid(k.pid, &wstatus, 0));
-	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(obj, &ex));
 	EXPECT_EQ(wstatus, ex.status);
 	EXPECT_EQ(9, WEXITSTATUS(ex.status));
 	kid_close(&k);
@@ -164,7 +159,7 @@ static void leader_first(struct __test_metadata *_metadata, int group,
 
 	last_thread_exit_group = group;
 	ASSERT_EQ(0, kid_start(&k, kid_leader_first));
-	obj = pu_open(k.pid, 0);
+	obj = mst_proc_open(k.pid, 0);
 	ASSERT_LE(0, obj);
 	/*
 	 * A traced leader notifies its tracer (and, on 6.1, the pidfd wait
@@ -174,20 +169,20 @@ static void leader_first(struct __test_metadata *_metadata, int group,
 		ASSERT_EQ(0, ptrace(PTRACE_SEIZE, k.pid, 0, 0));
 	ASSERT_EQ(0, kid_step(&k, 'l'));
 	/* wait for the leader to be a zombie, with its thread running */
-	ASSERT_EQ(0, pu_wait_zombie(k.pid));
+	ASSERT_EQ(0, mst_wait_zombie(k.pid));
 	ASSERT_EQ(0, kid_step(&k, 'w'));
-	EXPECT_EQ(0, pu_signaled(obj));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(&obj, 1, 0, 50 * PU_MS));
+	EXPECT_EQ(0, mst_signaled(obj));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(&obj, 1, 0, 50 * MST_MS));
 	/* a second object opened now: the zombie leader is not an exit */
-	late = pu_open(k.pid, MAILSLOT_PROC_NONBLOCK);
+	late = mst_proc_open(k.pid, MAILSLOT_PROC_NONBLOCK);
 	ASSERT_LE(0, late);
-	EXPECT_EQ(0, pu_signaled(late));
-	EXPECT_EQ(-EAGAIN, pu_read(late, &ex));
+	EXPECT_EQ(0, mst_signaled(late));
+	EXPECT_EQ(-EAGAIN, mst_proc_read(late, &ex));
 	close(late);
 	ASSERT_EQ(1, write(k.cmd[1], "x", 1));
-	EXPECT_EQ(0, pu_wait(&obj, 1, 0, 10 * PU_SEC));
+	EXPECT_EQ(0, mst_wait(&obj, 1, 0, 10 * MST_SEC));
 	ASSERT_EQ(k.pid, waitpid(k.pid, &wstatus, 0));
-	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(obj, &ex));
 	EXPECT_EQ(wstatus, ex.status);
 	EXPECT_TRUE(WIFEXITED(ex.status));
 	/*
@@ -205,19 +200,19 @@ static void leader_first(struct __test_metadata *_metadata, int group,
 
 TEST(leader_exits_first_then_thread)
 {
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	leader_first(_metadata, 0, 0);
 }
 
 TEST(leader_exits_first_then_exit_group)
 {
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	leader_first(_metadata, 1, 0);
 }
 
 TEST(traced_leader_exits_first)
 {
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	leader_first(_metadata, 0, 1);
 	leader_first(_metadata, 1, 1);
 }
@@ -280,26 +275,26 @@ TEST(exec_from_thread_does_not_signal)
 	int obj, again, wstatus;
 	char c;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, kid_start(&k, kid_exec));
-	obj = pu_open(k.pid, 0);
+	obj = mst_proc_open(k.pid, 0);
 	ASSERT_LE(0, obj);
 	ASSERT_EQ(1, write(k.cmd[1], "g", 1));
 	/* the execed program reports 'e' */
 	ASSERT_EQ(1, read(k.rep[0], &c, 1));
 	ASSERT_EQ('e', c);
-	pu_sleep_ms(50);
-	EXPECT_EQ(0, pu_signaled(obj));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(&obj, 1, 0, 50 * PU_MS));
+	mst_sleep_ms(50);
+	EXPECT_EQ(0, mst_signaled(obj));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(&obj, 1, 0, 50 * MST_MS));
 	/* the process kept its pid: an object opened now is not signaled */
-	again = pu_open(k.pid, 0);
+	again = mst_proc_open(k.pid, 0);
 	ASSERT_LE(0, again);
-	EXPECT_EQ(0, pu_signaled(again));
+	EXPECT_EQ(0, mst_signaled(again));
 	close(again);
 	ASSERT_EQ(1, write(k.cmd[1], "x", 1));
-	EXPECT_EQ(0, pu_wait(&obj, 1, 0, 10 * PU_SEC));
+	EXPECT_EQ(0, mst_wait(&obj, 1, 0, 10 * MST_SEC));
 	ASSERT_EQ(k.pid, waitpid(k.pid, &wstatus, 0));
-	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(obj, &ex));
 	EXPECT_EQ(wstatus, ex.status);
 	EXPECT_EQ(13, WEXITSTATUS(ex.status));
 	EXPECT_EQ((__u32)k.pid, ex.pid);
@@ -327,18 +322,18 @@ TEST(exec_from_leader_does_not_signal)
 	int obj, wstatus;
 	char c;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, kid_start(&k, kid_exec_leader));
-	obj = pu_open(k.pid, 0);
+	obj = mst_proc_open(k.pid, 0);
 	ASSERT_LE(0, obj);
 	ASSERT_EQ(1, write(k.cmd[1], "g", 1));
 	ASSERT_EQ(1, read(k.rep[0], &c, 1));
 	ASSERT_EQ('e', c);
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(&obj, 1, 0, 50 * PU_MS));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(&obj, 1, 0, 50 * MST_MS));
 	ASSERT_EQ(1, write(k.cmd[1], "x", 1));
-	EXPECT_EQ(0, pu_wait(&obj, 1, 0, 10 * PU_SEC));
+	EXPECT_EQ(0, mst_wait(&obj, 1, 0, 10 * MST_SEC));
 	ASSERT_EQ(k.pid, waitpid(k.pid, &wstatus, 0));
-	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(obj, &ex));
 	EXPECT_EQ(wstatus, ex.status);
 	EXPECT_EQ(13, WEXITSTATUS(ex.status));
 	kid_close(&k);
@@ -373,18 +368,18 @@ TEST(leader_zombie_then_killed)
 	struct kid k;
 	int obj, wstatus;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, kid_start(&k, kid_leader_then_kill));
-	obj = pu_open(k.pid, 0);
+	obj = mst_proc_open(k.pid, 0);
 	ASSERT_LE(0, obj);
 	ASSERT_EQ(0, kid_step(&k, 'l'));
-	ASSERT_EQ(0, pu_wait_zombie(k.pid));
+	ASSERT_EQ(0, mst_wait_zombie(k.pid));
 	ASSERT_EQ(0, kid_step(&k, 'k'));
-	EXPECT_EQ(0, pu_signaled(obj));
+	EXPECT_EQ(0, mst_signaled(obj));
 	ASSERT_EQ(1, write(k.cmd[1], "x", 1));
-	EXPECT_EQ(0, pu_wait(&obj, 1, 0, 10 * PU_SEC));
+	EXPECT_EQ(0, mst_wait(&obj, 1, 0, 10 * MST_SEC));
 	ASSERT_EQ(k.pid, waitpid(k.pid, &wstatus, 0));
-	ASSERT_EQ(PU_EXSZ, pu_read(obj, &ex));
+	ASSERT_EQ(MST_EXSZ, mst_proc_read(obj, &ex));
 	EXPECT_EQ(wstatus, ex.status);
 	EXPECT_TRUE(WIFSIGNALED(ex.status));
 	EXPECT_EQ(SIGKILL, WTERMSIG(ex.status));

@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Slot creation (issue 4, item 1): the create ioctl, the server fd, the
+ * Slot creation: the create ioctl, the server fd, the
  * node /dev/mailslot/NAME with owner and mode, name rules, defaults and
  * limits.
  */
 #define _GNU_SOURCE
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 TEST(create_basic)
 {
-	const char *name = slot_name("basic");
+	const char *name = mst_name("basic");
 	struct mailslot_info info;
 	char path[300];
 	struct stat st;
 	int fd, fl;
 
-	fd = slot_create(name);
+	fd = mst_slot_create(name);
 	ASSERT_LE(0, fd) TH_LOG("create: %s", strerror(-fd));
 	/* O_CLOEXEC, read-only, blocking by default */
 	fl = fcntl(fd, F_GETFD);
@@ -28,7 +28,7 @@ TEST(create_basic)
 	EXPECT_EQ(EBADF, errno);
 
 	/* the node exists at once, owned by us, mode 0600 by default */
-	slot_path(path, sizeof(path), name);
+	mst_slot_path(path, sizeof(path), name);
 	ASSERT_EQ(0, stat(path, &st));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
 	EXPECT_EQ(0600, st.st_mode & 07777);
@@ -36,7 +36,7 @@ TEST(create_basic)
 	EXPECT_EQ(getegid(), st.st_gid);
 
 	/* defaults; the server is the first reader */
-	ASSERT_EQ(0, slot_info(fd, &info));
+	ASSERT_EQ(0, mst_slot_info(fd, &info));
 	EXPECT_EQ(MAILSLOT_DEFAULT_MAX_MSG_SIZE, info.max_msg_size);
 	EXPECT_EQ(MAILSLOT_DEFAULT_MAX_MSGS, info.max_msgs);
 	EXPECT_EQ(MAILSLOT_DEFAULT_MAX_BYTES, info.max_bytes);
@@ -54,7 +54,7 @@ TEST(create_basic)
 
 TEST(create_mode_limits_flags)
 {
-	const char *name = slot_name("mode");
+	const char *name = mst_name("mode");
 	struct mailslot_create c;
 	struct mailslot_info info;
 	char path[300];
@@ -69,13 +69,13 @@ TEST(create_mode_limits_flags)
 	c.overflow = MAILSLOT_OVERFLOW_DROP;
 	c.read_timeout_ns = 12345;
 	c.flags = MAILSLOT_CREATE_NONBLOCK;
-	fd = slot_create_args(&c, name);
+	fd = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, fd);
 	EXPECT_TRUE(fcntl(fd, F_GETFL) & O_NONBLOCK);
-	slot_path(path, sizeof(path), name);
+	mst_slot_path(path, sizeof(path), name);
 	ASSERT_EQ(0, stat(path, &st));
 	EXPECT_EQ(0642, st.st_mode & 07777);
-	ASSERT_EQ(0, slot_info(fd, &info));
+	ASSERT_EQ(0, mst_slot_info(fd, &info));
 	EXPECT_EQ(100, info.max_msg_size);
 	EXPECT_EQ(7, info.max_msgs);
 	EXPECT_EQ(1000, info.max_bytes);
@@ -86,9 +86,9 @@ TEST(create_mode_limits_flags)
 	/* max_bytes 0 is never less than max_msg_size */
 	memset(&c, 0, sizeof(c));
 	c.max_msg_size = 2 << 20;
-	fd = slot_create_args(&c, slot_name("mode"));
+	fd = mst_slot_create_args(&c, mst_name("mode"));
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, slot_info(fd, &info));
+	ASSERT_EQ(0, mst_slot_info(fd, &info));
 	EXPECT_EQ(2 << 20, info.max_bytes);
 	close(fd);
 
@@ -96,8 +96,8 @@ TEST(create_mode_limits_flags)
 	memset(&c, 0, sizeof(c));
 	c.max_msgs = MAILSLOT_MAX_MSGS_LIMIT;
 	c.max_bytes = MAILSLOT_MAX_BYTES_LIMIT;
-	c.max_msg_size = slot_param_get("max_msg_size");
-	fd = slot_create_args(&c, slot_name("mode"));
+	c.max_msg_size = mst_param_get("max_msg_size");
+	fd = mst_slot_create_args(&c, mst_name("mode"));
 	ASSERT_LE(0, fd);
 	close(fd);
 }
@@ -109,32 +109,32 @@ TEST(create_bad_args)
 
 	memset(&c, 0, sizeof(c));
 	c.mode = 01777;
-	EXPECT_EQ(-EINVAL, slot_create_args(&c, slot_name("bad")));
+	EXPECT_EQ(-EINVAL, mst_slot_create_args(&c, mst_name("bad")));
 	memset(&c, 0, sizeof(c));
 	c.max_msgs = MAILSLOT_MAX_MSGS_LIMIT + 1;
-	EXPECT_EQ(-EINVAL, slot_create_args(&c, slot_name("bad")));
+	EXPECT_EQ(-EINVAL, mst_slot_create_args(&c, mst_name("bad")));
 	memset(&c, 0, sizeof(c));
 	c.max_bytes = MAILSLOT_MAX_BYTES_LIMIT + 1;
-	EXPECT_EQ(-EINVAL, slot_create_args(&c, slot_name("bad")));
+	EXPECT_EQ(-EINVAL, mst_slot_create_args(&c, mst_name("bad")));
 	memset(&c, 0, sizeof(c));
 	c.max_msg_size = 1000;
 	c.max_bytes = 999;
-	EXPECT_EQ(-EINVAL, slot_create_args(&c, slot_name("bad")));
+	EXPECT_EQ(-EINVAL, mst_slot_create_args(&c, mst_name("bad")));
 	memset(&c, 0, sizeof(c));
-	c.max_msg_size = slot_param_get("max_msg_size") + 1;
-	EXPECT_EQ(-EINVAL, slot_create_args(&c, slot_name("bad")));
+	c.max_msg_size = mst_param_get("max_msg_size") + 1;
+	EXPECT_EQ(-EINVAL, mst_slot_create_args(&c, mst_name("bad")));
 	memset(&c, 0, sizeof(c));
 	c.overflow = 3;
-	EXPECT_EQ(-EINVAL, slot_create_args(&c, slot_name("bad")));
+	EXPECT_EQ(-EINVAL, mst_slot_create_args(&c, mst_name("bad")));
 	memset(&c, 0, sizeof(c));
 	c.flags = 4;
-	EXPECT_EQ(-EINVAL, slot_create_args(&c, slot_name("bad")));
+	EXPECT_EQ(-EINVAL, mst_slot_create_args(&c, mst_name("bad")));
 	memset(&c, 0, sizeof(c));
 	c.reserved[1] = 1;
-	EXPECT_EQ(-EINVAL, slot_create_args(&c, slot_name("bad")));
+	EXPECT_EQ(-EINVAL, mst_slot_create_args(&c, mst_name("bad")));
 
 	/* bad pointers */
-	ctl = slot_control();
+	ctl = mst_control();
 	ASSERT_LE(0, ctl);
 	EXPECT_EQ(-1, ioctl(ctl, MAILSLOT_IOC_CREATE, NULL));
 	EXPECT_EQ(EFAULT, errno);
@@ -158,32 +158,32 @@ TEST(names)
 	int fd;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		EXPECT_EQ(-EINVAL, slot_create(bad[i])) TH_LOG("bad name #%u", i);
+		EXPECT_EQ(-EINVAL, mst_slot_create(bad[i])) TH_LOG("bad name #%u", i);
 
 	/* 255 bytes are fine, 256 are not */
 	snprintf(longname, sizeof(longname), "t-%d-", getpid());
 	memset(longname + strlen(longname), 'x', 255 - strlen(longname));
 	longname[255] = 0;
-	fd = slot_create(longname);
+	fd = mst_slot_create(longname);
 	ASSERT_LE(0, fd) TH_LOG("%s", strerror(-fd));
 	close(fd);
 	longname[255] = 'y';
 	longname[256] = 0;
-	EXPECT_EQ(-EINVAL, slot_create(longname));
+	EXPECT_EQ(-EINVAL, mst_slot_create(longname));
 
 	/* odd but printable names; dots inside components are fine */
 	snprintf(longname, sizeof(longname), "t-%d-!#$%%&'()*+,-.:;<=>?@[]^_`{|}~\\\"", getpid());
-	fd = slot_create(longname);
+	fd = mst_slot_create(longname);
 	ASSERT_LE(0, fd);
-	slot_path(path, sizeof(path), longname);
+	mst_slot_path(path, sizeof(path), longname);
 	EXPECT_EQ(0, stat(path, &st));
 	close(fd);
 	snprintf(longname, sizeof(longname), "t-%d-.../..a/b..", getpid());
-	fd = slot_create(longname);
+	fd = mst_slot_create(longname);
 	ASSERT_LE(0, fd);
 	close(fd);
 	/* "controller" and "x/control" are not reserved */
-	fd = slot_create("controller");
+	fd = mst_slot_create("controller");
 	ASSERT_LE(0, fd);
 	close(fd);
 }
@@ -198,25 +198,25 @@ TEST(name_taken)
 	snprintf(ab, sizeof(ab), "%s/b", a);
 	snprintf(abc, sizeof(abc), "%s/b/c", a);
 
-	fab = slot_create(ab);
+	fab = mst_slot_create(ab);
 	ASSERT_LE(0, fab);
-	EXPECT_EQ(-EEXIST, slot_create(ab));
+	EXPECT_EQ(-EEXIST, mst_slot_create(ab));
 	/* "a" would be the directory of "a/b", "a/b/c" would be below a node */
-	EXPECT_EQ(-EEXIST, slot_create(a));
-	EXPECT_EQ(-EEXIST, slot_create(abc));
+	EXPECT_EQ(-EEXIST, mst_slot_create(a));
+	EXPECT_EQ(-EEXIST, mst_slot_create(abc));
 
-	slot_path(path, sizeof(path), ab);
+	mst_slot_path(path, sizeof(path), ab);
 	ASSERT_EQ(0, stat(path, &st));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
-	slot_path(path, sizeof(path), a);
+	mst_slot_path(path, sizeof(path), a);
 	ASSERT_EQ(0, stat(path, &st));
 	EXPECT_TRUE(S_ISDIR(st.st_mode));
 
 	/* the writer of a sibling works */
 	snprintf(abc, sizeof(abc), "%s/c", a);
-	fabc = slot_create(abc);
+	fabc = mst_slot_create(abc);
 	ASSERT_LE(0, fabc);
-	f = slot_open(abc, O_WRONLY);
+	f = mst_slot_open(abc, O_WRONLY);
 	ASSERT_LE(0, f);
 	EXPECT_EQ(3, write(f, "abc", 3));
 	close(f);
@@ -225,7 +225,7 @@ TEST(name_taken)
 	close(fabc);
 	/* the directory goes with its last node, and "a" is free again */
 	EXPECT_EQ(-1, stat(path, &st));
-	fa = slot_create(a);
+	fa = mst_slot_create(a);
 	ASSERT_LE(0, fa);
 	close(fa);
 }
@@ -237,13 +237,13 @@ static int create_as_user(void *arg)
 	struct stat st;
 	int fd;
 
-	fd = slot_create(name);
+	fd = mst_slot_create(name);
 	if (fd < 0)
 		return 1;
-	slot_path(path, sizeof(path), name);
+	mst_slot_path(path, sizeof(path), name);
 	if (stat(path, &st))
 		return 2;
-	if (st.st_uid != SLOT_TEST_UID || st.st_gid != SLOT_TEST_GID)
+	if (st.st_uid != MST_UID || st.st_gid != MST_GID)
 		return 3;
 	close(fd);
 	return 0;
@@ -253,19 +253,19 @@ TEST(owner_is_creator)
 {
 	char name[128];
 
-	snprintf(name, sizeof(name), "%s", slot_name("owner"));
-	EXPECT_EQ(0, slot_as_user(create_as_user, name));
+	snprintf(name, sizeof(name), "%s", mst_name("owner"));
+	EXPECT_EQ(0, mst_as_user(create_as_user, name));
 }
 
 TEST(bad_ioctl)
 {
-	int ctl = slot_control(), fd;
+	int ctl = mst_control(), fd;
 
 	ASSERT_LE(0, ctl);
 	EXPECT_EQ(-1, ioctl(ctl, _IO(MAILSLOT_IOC_MAGIC, 0x3f)));
 	EXPECT_EQ(ENOTTY, errno);
 	close(ctl);
-	fd = slot_create(slot_name("ioctl"));
+	fd = mst_slot_create(mst_name("ioctl"));
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, ioctl(fd, MAILSLOT_IOC_CREATE, NULL));
 	EXPECT_EQ(ENOTTY, errno);

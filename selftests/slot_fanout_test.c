@@ -1,38 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fan-out (issue 4, item 4): every reader (server and listeners) gets its
+ * Fan-out: every reader (server and listeners) gets its
  * own copy of every message written after it opened; listeners need read
  * permission on the node; the payload is charged once, not per reader.
  */
 #define _GNU_SOURCE
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 #define NREADERS 8
 
 TEST(every_reader_gets_a_copy)
 {
-	const char *name = slot_name("fan");
+	const char *name = mst_name("fan");
 	int srv, w, l[NREADERS], late, i, k;
 	struct mailslot_info info;
 	char buf[64];
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(5, write(w, "early", 5));	/* only the server sees it */
 	for (i = 0; i < NREADERS; i++) {
-		l[i] = slot_open(name, O_RDONLY);
+		l[i] = mst_slot_open(name, O_RDONLY);
 		ASSERT_LE(0, l[i]);
 	}
 	for (k = 0; k < 10; k++) {
 		snprintf(buf, sizeof(buf), "msg %d", k);
 		ASSERT_EQ(strlen(buf), write(w, buf, strlen(buf)));
 	}
-	late = slot_open(name, O_RDONLY | O_NONBLOCK);
+	late = mst_slot_open(name, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, late);
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(NREADERS + 2, info.readers);
 	EXPECT_EQ(11, info.msgs);
 	EXPECT_EQ(11, info.sent);
@@ -70,16 +70,16 @@ TEST(every_reader_gets_a_copy)
 /* A reader that closes with messages queued does not hold up others. */
 TEST(close_with_queue)
 {
-	const char *name = slot_name("fan");
+	const char *name = mst_name("fan");
 	struct mailslot_info info;
 	int srv, w, l;
 	char buf[8];
 
-	srv = slot_create_lim(name, 0, 2, 0, MAILSLOT_OVERFLOW_FAIL, 0);
+	srv = mst_slot_create_lim(name, 0, 2, 0, MAILSLOT_OVERFLOW_FAIL, 0);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
 	ASSERT_EQ(1, write(w, "a", 1));
 	ASSERT_EQ(1, write(w, "b", 1));
@@ -88,7 +88,7 @@ TEST(close_with_queue)
 	EXPECT_EQ(EAGAIN, errno);
 	close(l);
 	EXPECT_EQ(1, write(w, "c", 1));
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(2, info.msgs);
 	EXPECT_EQ(1, info.readers);
 	close(w);
@@ -101,13 +101,13 @@ static int open_as_user(void *arg)
 	int fd;
 
 	/* mode 0622: others may write but not listen */
-	fd = slot_open(name, O_RDONLY);
+	fd = mst_slot_open(name, O_RDONLY);
 	if (fd >= 0 || errno != EACCES)
 		return 1;
-	fd = slot_open(name, O_RDWR);
+	fd = mst_slot_open(name, O_RDWR);
 	if (fd >= 0 || errno != EACCES)
 		return 2;
-	fd = slot_open(name, O_WRONLY);
+	fd = mst_slot_open(name, O_WRONLY);
 	if (fd < 0)
 		return 3;
 	if (write(fd, "from user", 9) != 9)
@@ -118,16 +118,16 @@ static int open_as_user(void *arg)
 
 TEST(listen_needs_read_permission)
 {
-	const char *name = slot_name("fan");
+	const char *name = mst_name("fan");
 	struct mailslot_create c;
 	char buf[16];
 	int srv;
 
 	memset(&c, 0, sizeof(c));
 	c.mode = 0622;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
-	EXPECT_EQ(0, slot_as_user(open_as_user, (void *)name));
+	EXPECT_EQ(0, mst_as_user(open_as_user, (void *)name));
 	EXPECT_EQ(9, read(srv, buf, sizeof(buf)));
 	close(srv);
 }
@@ -143,7 +143,7 @@ static int write_big_as_user(void *arg)
 	char *buf = calloc(1, a->size);
 	int fd;
 
-	fd = slot_open(a->name, O_WRONLY);
+	fd = mst_slot_open(a->name, O_WRONLY);
 	if (fd < 0)
 		return 1;
 	/* one copy fits the per-user budget, NREADERS copies would not */
@@ -159,9 +159,9 @@ static int write_big_as_user(void *arg)
 /* The payload is charged (and so stored) once for all readers. */
 TEST(payload_charged_once)
 {
-	const char *name = slot_name("fan");
+	const char *name = mst_name("fan");
 	struct charge_arg a = { name, 60000 };
-	long long old = slot_param_get("max_queued_bytes_per_user");
+	long long old = mst_param_get("max_queued_bytes_per_user");
 	struct mailslot_create c;
 	int srv, l[NREADERS], i;
 	char *buf = malloc(a.size);
@@ -169,20 +169,20 @@ TEST(payload_charged_once)
 	ASSERT_LT(0, old);
 	memset(&c, 0, sizeof(c));
 	c.mode = 0666;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
 	for (i = 0; i < NREADERS; i++) {
-		l[i] = slot_open(name, O_RDONLY);
+		l[i] = mst_slot_open(name, O_RDONLY);
 		ASSERT_LE(0, l[i]);
 	}
-	ASSERT_EQ(0, slot_param_set("max_queued_bytes_per_user", 100000));
-	EXPECT_EQ(0, slot_as_user(write_big_as_user, &a));
+	ASSERT_EQ(0, mst_param_set("max_queued_bytes_per_user", 100000));
+	EXPECT_EQ(0, mst_as_user(write_big_as_user, &a));
 	/* every reader got it; the last one to read frees the charge */
 	for (i = 0; i < NREADERS; i++)
 		EXPECT_EQ(a.size, read(l[i], buf, a.size));
 	EXPECT_EQ(a.size, read(srv, buf, a.size));
-	EXPECT_EQ(0, slot_as_user(write_big_as_user, &a));
-	ASSERT_EQ(0, slot_param_set("max_queued_bytes_per_user", old));
+	EXPECT_EQ(0, mst_as_user(write_big_as_user, &a));
+	ASSERT_EQ(0, mst_param_set("max_queued_bytes_per_user", old));
 	for (i = 0; i < NREADERS; i++)
 		close(l[i]);
 	close(srv);

@@ -1,29 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * GetMailslotInfo/SetMailslotInfo (issue 4, item 7): MAILSLOT_IOC_GET_INFO
+ * GetMailslotInfo/SetMailslotInfo: MAILSLOT_IOC_GET_INFO
  * and MAILSLOT_IOC_SET_TIMEOUT.
  */
 #define _GNU_SOURCE
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 TEST(info_fields)
 {
-	const char *name = slot_name("info");
+	const char *name = mst_name("info");
 	struct mailslot_info info;
 	int srv, l, w, w2, i;
 	char buf[64];
 
-	srv = slot_create_lim(name, 32, 3, 64, MAILSLOT_OVERFLOW_DROP, 777);
+	srv = mst_slot_create_lim(name, 32, 3, 64, MAILSLOT_OVERFLOW_DROP, 777);
 	ASSERT_LE(0, srv);
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
-	w2 = slot_open(name, O_WRONLY);
+	w2 = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w2);
 
-	ASSERT_EQ(0, slot_info(l, &info));
+	ASSERT_EQ(0, mst_slot_info(l, &info));
 	EXPECT_EQ(777, info.read_timeout_ns);
 	EXPECT_EQ(0, info.msgs);
 	EXPECT_EQ(0, info.bytes);
@@ -42,32 +42,32 @@ TEST(info_fields)
 
 	ASSERT_EQ(5, write(w, "12345", 5));
 	ASSERT_EQ(3, write(w2, "abc", 3));
-	ASSERT_EQ(0, slot_info(l, &info));
+	ASSERT_EQ(0, mst_slot_info(l, &info));
 	EXPECT_EQ(2, info.msgs);
 	EXPECT_EQ(8, info.bytes);
 	EXPECT_EQ(5, info.next_size);
 	EXPECT_EQ(2, info.sent);
 	ASSERT_EQ(5, read(l, buf, sizeof(buf)));
-	ASSERT_EQ(0, slot_info(l, &info));
+	ASSERT_EQ(0, mst_slot_info(l, &info));
 	EXPECT_EQ(1, info.msgs);
 	EXPECT_EQ(3, info.bytes);
 	EXPECT_EQ(3, info.next_size);
 	/* the server's queue is its own */
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(2, info.msgs);
 	EXPECT_EQ(MAILSLOT_INFO_READER | MAILSLOT_INFO_SERVER, info.flags);
 
 	/* drops: 3 more into a queue of 3 */
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(1, write(w, "x", 1));
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(2, info.drops);
 	EXPECT_EQ(3, info.msgs);
-	ASSERT_EQ(0, slot_info(l, &info));
+	ASSERT_EQ(0, mst_slot_info(l, &info));
 	EXPECT_EQ(1, info.drops);
 
 	/* a write-only handle: reader fields are zero */
-	ASSERT_EQ(0, slot_info(w, &info));
+	ASSERT_EQ(0, mst_slot_info(w, &info));
 	EXPECT_EQ(MAILSLOT_INFO_WRITER, info.flags);
 	EXPECT_EQ(0, info.msgs);
 	EXPECT_EQ(0, info.bytes);
@@ -77,10 +77,10 @@ TEST(info_fields)
 	EXPECT_EQ(32, info.max_msg_size);
 
 	close(w2);
-	ASSERT_EQ(0, slot_info(l, &info));
+	ASSERT_EQ(0, mst_slot_info(l, &info));
 	EXPECT_EQ(1, info.writers);
 	close(srv);
-	ASSERT_EQ(0, slot_info(l, &info));
+	ASSERT_EQ(0, mst_slot_info(l, &info));
 	EXPECT_EQ(MAILSLOT_INFO_READER | MAILSLOT_INFO_CLOSED, info.flags);
 	EXPECT_EQ(1, info.readers);
 	EXPECT_EQ(-1, ioctl(l, MAILSLOT_IOC_GET_INFO, NULL));
@@ -91,12 +91,12 @@ TEST(info_fields)
 
 TEST(fionread)
 {
-	const char *name = slot_name("info");
+	const char *name = mst_name("info");
 	int srv, w, n;
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(0, ioctl(srv, FIONREAD, &n));
 	EXPECT_EQ(0, n);

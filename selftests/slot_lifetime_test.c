@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Slot lifetime (issue 4, item 2): the slot lives while the server fd is
+ * Slot lifetime: the slot lives while the server fd is
  * open; closing it removes the node and frees the name, wakes blocked
  * readers and writers, later writes get EPIPE without a signal, listeners
  * drain and then read end of file.
@@ -9,7 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <poll.h>
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 static volatile sig_atomic_t got_sigpipe;
@@ -21,24 +21,24 @@ static void on_sigpipe(int sig)
 
 TEST(close_server)
 {
-	const char *name = slot_name("life");
+	const char *name = mst_name("life");
 	struct mailslot_info info;
 	char path[300], buf[16];
 	struct stat st;
 	int srv, l, w, srv2;
 
 	signal(SIGPIPE, on_sigpipe);
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	l = slot_open(name, O_RDONLY | O_NONBLOCK);
+	l = mst_slot_open(name, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, l);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(1, write(w, "a", 1));
 	ASSERT_EQ(1, write(w, "b", 1));
 
 	close(srv);
-	slot_path(path, sizeof(path), name);
+	mst_slot_path(path, sizeof(path), name);
 	EXPECT_EQ(-1, stat(path, &st));
 	EXPECT_EQ(ENOENT, errno);
 	EXPECT_EQ(-1, open(path, O_WRONLY));
@@ -49,7 +49,7 @@ TEST(close_server)
 	EXPECT_EQ(0, got_sigpipe);
 
 	/* listeners drain, then end of file */
-	ASSERT_EQ(0, slot_info(l, &info));
+	ASSERT_EQ(0, mst_slot_info(l, &info));
 	EXPECT_TRUE(info.flags & MAILSLOT_INFO_CLOSED);
 	EXPECT_EQ(2, info.msgs);
 	EXPECT_EQ(1, read(l, buf, sizeof(buf)));
@@ -60,12 +60,12 @@ TEST(close_server)
 	EXPECT_EQ(0, read(l, buf, sizeof(buf)));
 
 	/* the name is free at once; the old handles stay with the old slot */
-	srv2 = slot_create(name);
+	srv2 = mst_slot_create(name);
 	ASSERT_LE(0, srv2);
 	EXPECT_EQ(-1, write(w, "d", 1));
 	EXPECT_EQ(EPIPE, errno);
 	EXPECT_EQ(0, read(l, buf, sizeof(buf)));
-	ASSERT_EQ(0, slot_info(srv2, &info));
+	ASSERT_EQ(0, mst_slot_info(srv2, &info));
 	EXPECT_EQ(1, info.readers);
 	EXPECT_EQ(0, info.writers);
 	close(srv2);
@@ -76,13 +76,13 @@ TEST(close_server)
 
 TEST(sigpipe_default_not_raised)
 {
-	const char *name = slot_name("life");
+	const char *name = mst_name("life");
 	int srv, w, status;
 	pid_t pid;
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	close(srv);
 	pid = fork();
@@ -124,19 +124,19 @@ static void *blocked_write(void *arg)
 
 TEST(close_wakes_blocked)
 {
-	const char *name = slot_name("life");
+	const char *name = mst_name("life");
 	struct blocked rd, wr;
 	pthread_t tr, tw;
 	char buf[4];
 	int srv, l, w;
 
 	/* one message fills the queue; the listener waits forever */
-	srv = slot_create_lim(name, 0, 1, 0, MAILSLOT_OVERFLOW_BLOCK,
+	srv = mst_slot_create_lim(name, 0, 1, 0, MAILSLOT_OVERFLOW_BLOCK,
 			      MAILSLOT_TIMEOUT_INFINITE);
 	ASSERT_LE(0, srv);
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(1, write(w, "1", 1));
 	/* the listener drains its queue, then blocks */
@@ -158,15 +158,15 @@ TEST(close_wakes_blocked)
 
 TEST(hup)
 {
-	const char *name = slot_name("life");
+	const char *name = mst_name("life");
 	struct pollfd p[2];
 	int srv, l, w;
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	p[0].fd = l;
 	p[0].events = POLLIN;
@@ -186,24 +186,24 @@ TEST(hup)
 /* Closing listeners and writers first does not end the slot. */
 TEST(others_close_first)
 {
-	const char *name = slot_name("life");
+	const char *name = mst_name("life");
 	struct mailslot_info info;
 	char buf[8];
 	int srv, l, w;
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	l = slot_open(name, O_RDWR);
+	l = mst_slot_open(name, O_RDWR);
 	ASSERT_LE(0, l);
-	ASSERT_EQ(0, slot_info(l, &info));
+	ASSERT_EQ(0, mst_slot_info(l, &info));
 	EXPECT_EQ(MAILSLOT_INFO_READER | MAILSLOT_INFO_WRITER, info.flags);
 	EXPECT_EQ(2, info.readers);
 	EXPECT_EQ(1, info.writers);
 	ASSERT_EQ(2, write(l, "hi", 2));
 	close(l);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(1, info.readers);
 	EXPECT_EQ(1, info.writers);
 	EXPECT_EQ(2, read(srv, buf, sizeof(buf)));

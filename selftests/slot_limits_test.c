@@ -1,48 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-user bounds (issue 4, item 11): the module parameters
+ * Per-user bounds: the module parameters
  * max_slots_per_user, max_queued_bytes_per_user and max_msg_size.
  * Exceeding the first two gives ENOSPC to users without CAP_SYS_RESOURCE;
  * a slot may not ask for a max_msg_size above the third (EINVAL).
  */
 #define _GNU_SOURCE
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 TEST(defaults)
 {
 	struct stat st;
 
-	ASSERT_EQ(0, stat(SLOT_PARAM_DIR "max_slots_per_user", &st));
+	ASSERT_EQ(0, stat(MST_PARAM_DIR "max_slots_per_user", &st));
 	EXPECT_EQ(0644, st.st_mode & 0777);
-	ASSERT_EQ(0, stat(SLOT_PARAM_DIR "max_queued_bytes_per_user", &st));
+	ASSERT_EQ(0, stat(MST_PARAM_DIR "max_queued_bytes_per_user", &st));
 	EXPECT_EQ(0644, st.st_mode & 0777);
-	ASSERT_EQ(0, stat(SLOT_PARAM_DIR "max_msg_size", &st));
+	ASSERT_EQ(0, stat(MST_PARAM_DIR "max_msg_size", &st));
 	EXPECT_EQ(0644, st.st_mode & 0777);
-	EXPECT_EQ(128, slot_param_get("max_slots_per_user"));
-	EXPECT_EQ(64 << 20, slot_param_get("max_queued_bytes_per_user"));
-	EXPECT_EQ(4 << 20, slot_param_get("max_msg_size"));
+	EXPECT_EQ(128, mst_param_get("max_slots_per_user"));
+	EXPECT_EQ(64 << 20, mst_param_get("max_queued_bytes_per_user"));
+	EXPECT_EQ(4 << 20, mst_param_get("max_msg_size"));
 }
 
+/* The tests change module parameters: set back afterwards. */
 FIXTURE(params) {
-	long long slots, bytes, msg;
+	struct mst_params saved;
 };
 
 FIXTURE_SETUP(params)
 {
-	self->slots = slot_param_get("max_slots_per_user");
-	self->bytes = slot_param_get("max_queued_bytes_per_user");
-	self->msg = slot_param_get("max_msg_size");
-	ASSERT_LT(0, self->slots);
-	ASSERT_LT(0, self->bytes);
-	ASSERT_LT(0, self->msg);
+	ASSERT_EQ(0, mst_params_save(&self->saved));
 }
 
 FIXTURE_TEARDOWN(params)
 {
-	slot_param_set("max_slots_per_user", self->slots);
-	slot_param_set("max_queued_bytes_per_user", self->bytes);
-	slot_param_set("max_msg_size", self->msg);
+	mst_params_restore(&self->saved);
 }
 
 static int slots_as_user(void *arg)
@@ -50,15 +44,15 @@ static int slots_as_user(void *arg)
 	int fd[4], i;
 
 	for (i = 0; i < 3; i++) {
-		fd[i] = slot_create(slot_name("lim"));
+		fd[i] = mst_slot_create(mst_name("lim"));
 		if (fd[i] < 0)
 			return 10 + i;
 	}
-	if (slot_create(slot_name("lim")) != -ENOSPC)
+	if (mst_slot_create(mst_name("lim")) != -ENOSPC)
 		return 20;
 	/* a slot whose server closed no longer counts */
 	close(fd[0]);
-	fd[3] = slot_create(slot_name("lim"));
+	fd[3] = mst_slot_create(mst_name("lim"));
 	if (fd[3] < 0)
 		return 21;
 	return 0;
@@ -68,11 +62,11 @@ TEST_F(params, slots_per_user)
 {
 	int fd[5], i;
 
-	ASSERT_EQ(0, slot_param_set("max_slots_per_user", 3));
-	EXPECT_EQ(0, slot_as_user(slots_as_user, NULL));
+	ASSERT_EQ(0, mst_param_set("max_slots_per_user", 3));
+	EXPECT_EQ(0, mst_as_user(slots_as_user, NULL));
 	/* root (CAP_SYS_RESOURCE) is exempt */
 	for (i = 0; i < 5; i++) {
-		fd[i] = slot_create(slot_name("lim"));
+		fd[i] = mst_slot_create(mst_name("lim"));
 		EXPECT_LE(0, fd[i]);
 	}
 	for (i = 0; i < 5; i++)
@@ -89,7 +83,7 @@ static int bytes_as_user(void *arg)
 	static char buf[4096];
 	int w, n = 0;
 
-	w = slot_open(a->name, O_WRONLY);
+	w = mst_slot_open(a->name, O_WRONLY);
 	if (w < 0)
 		return 1;
 	/* 10000 bytes allowed: two 4 KiB messages plus overhead, not three */
@@ -108,7 +102,7 @@ static int bytes_as_user(void *arg)
 
 TEST_F(params, queued_bytes_per_user)
 {
-	const char *name = slot_name("lim");
+	const char *name = mst_name("lim");
 	struct bytes_arg a = { name };
 	struct mailslot_create c;
 	struct mailslot_info info;
@@ -117,18 +111,18 @@ TEST_F(params, queued_bytes_per_user)
 
 	memset(&c, 0, sizeof(c));
 	c.mode = 0666;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
-	ASSERT_EQ(0, slot_param_set("max_queued_bytes_per_user", 10000));
-	EXPECT_EQ(0, slot_as_user(bytes_as_user, &a));
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_param_set("max_queued_bytes_per_user", 10000));
+	EXPECT_EQ(0, mst_as_user(bytes_as_user, &a));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(3, info.msgs);
 	/* reading frees the budget */
 	while (read(srv, buf, sizeof(buf)) > 0)
 		;
-	EXPECT_EQ(0, slot_as_user(bytes_as_user, &a));
+	EXPECT_EQ(0, mst_as_user(bytes_as_user, &a));
 	/* root is exempt */
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	EXPECT_EQ(4096, write(w, buf, sizeof(buf)));
 	EXPECT_EQ(4096, write(w, buf, sizeof(buf)));
@@ -143,7 +137,7 @@ static int drops_as_user(void *arg)
 	static char buf[4096];
 	int w, i;
 
-	w = slot_open(a->name, O_WRONLY);
+	w = mst_slot_open(a->name, O_WRONLY);
 	if (w < 0)
 		return 1;
 	/* every write drops the one before, so the budget never runs out */
@@ -157,7 +151,7 @@ static int drops_as_user(void *arg)
 /* Messages dropped or left behind by a closing reader are uncharged. */
 TEST_F(params, uncharge_on_drop_and_close)
 {
-	const char *name = slot_name("lim");
+	const char *name = mst_name("lim");
 	struct bytes_arg a = { name };
 	struct mailslot_create c;
 	int srv, l;
@@ -166,22 +160,22 @@ TEST_F(params, uncharge_on_drop_and_close)
 	c.mode = 0666;
 	c.overflow = MAILSLOT_OVERFLOW_DROP;
 	c.max_msgs = 1;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
-	ASSERT_EQ(0, slot_param_set("max_queued_bytes_per_user", 10000));
-	EXPECT_EQ(0, slot_as_user(drops_as_user, &a));
+	ASSERT_EQ(0, mst_param_set("max_queued_bytes_per_user", 10000));
+	EXPECT_EQ(0, mst_as_user(drops_as_user, &a));
 	close(srv);
 	close(l);
 	/* the last queued message went with its readers */
-	name = slot_name("lim");
+	name = mst_name("lim");
 	a.name = name;
 	c.overflow = MAILSLOT_OVERFLOW_FAIL;
 	c.max_msgs = 0;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
-	EXPECT_EQ(0, slot_as_user(bytes_as_user, &a));
+	EXPECT_EQ(0, mst_as_user(bytes_as_user, &a));
 	close(srv);
 }
 
@@ -193,25 +187,25 @@ TEST_F(params, max_msg_size)
 
 	memset(&c, 0, sizeof(c));
 	c.max_msg_size = 5 << 20;
-	EXPECT_EQ(-EINVAL, slot_create_args(&c, slot_name("lim")));
-	ASSERT_EQ(0, slot_param_set("max_msg_size", 8 << 20));
-	fd = slot_create_args(&c, slot_name("lim"));
+	EXPECT_EQ(-EINVAL, mst_slot_create_args(&c, mst_name("lim")));
+	ASSERT_EQ(0, mst_param_set("max_msg_size", 8 << 20));
+	fd = mst_slot_create_args(&c, mst_name("lim"));
 	EXPECT_LE(0, fd);
 	close(fd);
-	ASSERT_EQ(0, slot_param_set("max_msg_size", 1000));
+	ASSERT_EQ(0, mst_param_set("max_msg_size", 1000));
 	c.max_msg_size = 1001;
-	EXPECT_EQ(-EINVAL, slot_create_args(&c, slot_name("lim")));
+	EXPECT_EQ(-EINVAL, mst_slot_create_args(&c, mst_name("lim")));
 	/* the default shrinks with the parameter */
 	c.max_msg_size = 0;
-	fd = slot_create_args(&c, slot_name("lim"));
+	fd = mst_slot_create_args(&c, mst_name("lim"));
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, slot_info(fd, &info));
+	ASSERT_EQ(0, mst_slot_info(fd, &info));
 	EXPECT_EQ(1000, info.max_msg_size);
 	close(fd);
 	/* the parameter itself is bounded */
-	EXPECT_EQ(-1, slot_param_set("max_msg_size", 0));
-	EXPECT_EQ(-1, slot_param_set("max_msg_size", (64 << 20) + 1));
-	EXPECT_EQ(1000, slot_param_get("max_msg_size"));
+	EXPECT_EQ(-1, mst_param_set("max_msg_size", 0));
+	EXPECT_EQ(-1, mst_param_set("max_msg_size", (64 << 20) + 1));
+	EXPECT_EQ(1000, mst_param_get("max_msg_size"));
 }
 
 TEST_HARNESS_MAIN

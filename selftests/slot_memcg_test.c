@@ -1,31 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memory accounting (issue 4, item 11): queued messages are charged to
+ * Memory accounting: queued messages are charged to
  * the memory cgroup of the sender (__GFP_ACCOUNT) until the last reader
  * has taken them.
  */
 #define _GNU_SOURCE
 #include <sys/mount.h>
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
-#define CG_ROOT	"/sys/fs/cgroup"
+#define CG_ROOT	MST_CGROUP_ROOT
 #define MSG	(1 << 20)
 #define NMSG	16
 
 static long long cg_current(const char *cg)
 {
-	char path[256], buf[64];
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/memory.current", cg);
-	if (read_file_str(path, buf, sizeof(buf)))
-		return -1;
-	return atoll(buf);
+	return mst_read_long(path, NULL);
 }
 
 TEST(charged_to_sender_memcg)
 {
-	const char *name = slot_name("memcg");
+	const char *name = mst_name("memcg");
 	char cg[128], path[256], buf[32];
 	long long before, queued, after;
 	int srv, pfd[2], status;
@@ -36,14 +34,14 @@ TEST(charged_to_sender_memcg)
 		mkdir(CG_ROOT, 0755);
 		mount("cgroup2", CG_ROOT, "cgroup2", 0, NULL);
 	}
-	if (read_file_str(CG_ROOT "/cgroup.controllers", buf, sizeof(buf)) ||
+	if (mst_read_file(CG_ROOT "/cgroup.controllers", buf, sizeof(buf)) ||
 	    !strstr(buf, "memory"))
 		SKIP(return, "no cgroup2 memory controller");
-	write_file_str(CG_ROOT "/cgroup.subtree_control", "+memory");
+	mst_write_file(CG_ROOT "/cgroup.subtree_control", "+memory");
 	snprintf(cg, sizeof(cg), CG_ROOT "/mailslot-test-%d", getpid());
 	ASSERT_EQ(0, mkdir(cg, 0755));
 
-	srv = slot_create_lim(name, MSG, NMSG, NMSG * MSG,
+	srv = mst_slot_create_lim(name, MSG, NMSG, NMSG * MSG,
 			      MAILSLOT_OVERFLOW_FAIL, 0);
 	ASSERT_LE(0, srv);
 	ASSERT_EQ(0, pipe(pfd));
@@ -56,7 +54,7 @@ TEST(charged_to_sender_memcg)
 		/* join the cgroup, then send NMSG messages of 1 MiB */
 		if (read(pfd[0], &go, 1) != 1)
 			_exit(1);
-		w = slot_open(name, O_WRONLY);
+		w = mst_slot_open(name, O_WRONLY);
 		if (w < 0)
 			_exit(2);
 		for (i = 0; i < NMSG; i++)
@@ -66,7 +64,7 @@ TEST(charged_to_sender_memcg)
 	}
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
 	snprintf(buf, sizeof(buf), "%d", pid);
-	ASSERT_EQ(0, write_file_str(path, buf));
+	ASSERT_EQ(0, mst_write_file(path, buf));
 	before = cg_current(cg);
 	ASSERT_LE(0, before);
 	ASSERT_EQ(1, write(pfd[1], "g", 1));

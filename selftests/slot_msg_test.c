@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Messages (issue 4, item 3): one write is one message of 0..max bytes,
+ * Messages: one write is one message of 0..max bytes,
  * one read returns one whole message, EMSGSIZE keeps a message queued,
  * FIONREAD, writev/readv, ordering.
  */
 #define _GNU_SOURCE
 #include <sys/uio.h>
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 FIXTURE(slot) {
@@ -17,10 +17,10 @@ FIXTURE(slot) {
 
 FIXTURE_SETUP(slot)
 {
-	self->name = slot_name("msg");
-	self->srv = slot_create_lim(self->name, 1000, 0, 0, 0, 0);
+	self->name = mst_name("msg");
+	self->srv = mst_slot_create_lim(self->name, 1000, 0, 0, 0, 0);
 	ASSERT_LE(0, self->srv);
-	self->w = slot_open(self->name, O_WRONLY);
+	self->w = mst_slot_open(self->name, O_WRONLY);
 	ASSERT_LE(0, self->w);
 }
 
@@ -60,11 +60,11 @@ TEST_F(slot, sizes)
 	memset(big, 'b', sizeof(big));
 	/* zero-byte message */
 	ASSERT_EQ(0, write(self->w, big, 0));
-	ASSERT_EQ(0, slot_info(self->srv, &info));
+	ASSERT_EQ(0, mst_slot_info(self->srv, &info));
 	EXPECT_EQ(1, info.msgs);
 	EXPECT_EQ(0, info.next_size);
 	EXPECT_EQ(0, read(self->srv, buf, sizeof(buf)));
-	ASSERT_EQ(0, slot_info(self->srv, &info));
+	ASSERT_EQ(0, mst_slot_info(self->srv, &info));
 	EXPECT_EQ(0, info.msgs);
 
 	/* exactly the largest */
@@ -73,7 +73,7 @@ TEST_F(slot, sizes)
 	/* one more: EMSGSIZE and nothing queued */
 	EXPECT_EQ(-1, write(self->w, big, 1001));
 	EXPECT_EQ(EMSGSIZE, errno);
-	ASSERT_EQ(0, slot_info(self->srv, &info));
+	ASSERT_EQ(0, mst_slot_info(self->srv, &info));
 	EXPECT_EQ(0, info.msgs);
 	/* sent counts the zero-byte message too */
 	EXPECT_EQ(2, info.sent);
@@ -156,9 +156,9 @@ TEST_F(slot, order_two_writers)
 	char buf[32], buf2[32];
 	pid_t pid;
 
-	r2 = slot_open(self->name, O_RDONLY);
+	r2 = mst_slot_open(self->name, O_RDONLY);
 	ASSERT_LE(0, r2);
-	w2 = slot_open(self->name, O_WRONLY);
+	w2 = mst_slot_open(self->name, O_WRONLY);
 	ASSERT_LE(0, w2);
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -200,7 +200,7 @@ TEST_F(slot, shell_echo)
 	char cmd[400], path[300], buf[16];
 	int fd;
 
-	slot_path(path, sizeof(path), self->name);
+	mst_slot_path(path, sizeof(path), self->name);
 	snprintf(cmd, sizeof(cmd), "echo hello > %s", path);
 	ASSERT_EQ(0, system(cmd));
 	EXPECT_EQ(6, read(self->srv, buf, sizeof(buf)));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * No slot lock across user copies (issue 4, item 14).  A userfaultfd page
+ * No slot lock across user copies.  A userfaultfd page
  * stalls a read's copy_to_user or a write's copy_from_user for as long as
  * the test wants; meanwhile other writers, readers, GET_INFO, opens and even
  * closing the server must go on, which they could not if the slot lock were
@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <linux/userfaultfd.h>
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 struct uffd_page {
@@ -107,7 +107,7 @@ static void *do_write(void *arg)
 
 TEST(read_copy_stalled)
 {
-	const char *name = slot_name("nolock");
+	const char *name = mst_name("nolock");
 	struct mailslot_info info;
 	struct uffd_page u;
 	struct io io;
@@ -117,11 +117,11 @@ TEST(read_copy_stalled)
 
 	if (uffd_setup(&u))
 		SKIP(return, "userfaultfd: %s", strerror(errno));
-	srv = slot_create_lim(name, 0, 0, 0, 0, MAILSLOT_TIMEOUT_INFINITE);
+	srv = mst_slot_create_lim(name, 0, 0, 0, 0, MAILSLOT_TIMEOUT_INFINITE);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
-	l = slot_open(name, O_RDONLY | O_NONBLOCK);
+	l = mst_slot_open(name, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, l);
 	ASSERT_EQ(3, write(w, "abc", 3));
 
@@ -133,12 +133,12 @@ TEST(read_copy_stalled)
 	ASSERT_EQ(0, uffd_wait_fault(&u));
 
 	/* everything else on the slot still works */
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(1, info.msgs);
 	EXPECT_EQ(3, write(w, "def", 3));
 	EXPECT_EQ(3, read(l, buf, sizeof(buf)));
 	EXPECT_EQ(3, read(l, buf, sizeof(buf)));
-	l2 = slot_open(name, O_RDONLY);
+	l2 = mst_slot_open(name, O_RDONLY);
 	EXPECT_LE(0, l2);
 	close(l2);
 
@@ -156,7 +156,7 @@ TEST(read_copy_stalled)
 
 TEST(write_copy_stalled)
 {
-	const char *name = slot_name("nolock");
+	const char *name = mst_name("nolock");
 	struct mailslot_info info;
 	struct uffd_page u;
 	struct io io;
@@ -166,11 +166,11 @@ TEST(write_copy_stalled)
 
 	if (uffd_setup(&u))
 		SKIP(return, "userfaultfd: %s", strerror(errno));
-	srv = slot_create_lim(name, 0, 0, 0, 0, 0);
+	srv = mst_slot_create_lim(name, 0, 0, 0, 0, 0);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
-	w2 = slot_open(name, O_WRONLY);
+	w2 = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w2);
 
 	/* a write stalls inside copy_from_user */
@@ -181,10 +181,10 @@ TEST(write_copy_stalled)
 	ASSERT_EQ(0, uffd_wait_fault(&u));
 
 	EXPECT_EQ(2, write(w2, "w2", 2));
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(1, info.msgs);
 	EXPECT_EQ(2, read(srv, buf, sizeof(buf)));
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
 	/* the server may even close: the stalled write then fails */
 	close(srv);
@@ -216,7 +216,7 @@ static void *do_batch(void *arg)
 
 TEST(recv_batch_copy_stalled)
 {
-	const char *name = slot_name("nolock");
+	const char *name = mst_name("nolock");
 	struct mailslot_info info;
 	struct batch_io io;
 	struct uffd_page u;
@@ -225,9 +225,9 @@ TEST(recv_batch_copy_stalled)
 
 	if (uffd_setup(&u))
 		SKIP(return, "userfaultfd: %s", strerror(errno));
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(1, write(w, "1", 1));
 	memset(&io, 0, sizeof(io));
@@ -238,7 +238,7 @@ TEST(recv_batch_copy_stalled)
 	ASSERT_EQ(0, pthread_create(&t, NULL, do_batch, &io));
 	ASSERT_EQ(0, uffd_wait_fault(&u));
 	EXPECT_EQ(1, write(w, "2", 1));
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(2, info.msgs);
 	ASSERT_EQ(0, uffd_resolve(&u, 0));
 	pthread_join(t, NULL);

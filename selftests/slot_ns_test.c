@@ -12,38 +12,19 @@
 #include <sched.h>
 #include <signal.h>
 
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
-#define PROC_PATH	"/proc/mailslot"
 #define NS_BASE		100000	/* host uid/gid of the container's 0 */
 
 /* 1 when /proc/mailslot lists @name, 0 when not, -1 on error; *uid set. */
 static int listed(const char *name, unsigned int *uid)
 {
-	FILE *f = fopen(PROC_PATH, "r");
-	char line[1024], n[300];
-	unsigned int u;
-	int found = 0;
+	struct mst_procfs_row r;
+	int found = mst_procfs_find(name, &r, NULL, 0);
 
-	if (!f)
-		return -1;
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%299s %u", n, &u) != 2) {
-			fclose(f);
-			return -1;
-		}
-		if (!strcmp(n, name)) {
-			found = 1;
-			*uid = u;
-			break;
-		}
-	}
-	fclose(f);
+	if (found == 1)
+		*uid = r.uid;
 	return found;
 }
 
@@ -52,7 +33,7 @@ static int write_map(pid_t pid, const char *file, const char *map)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
-	return write_file_str(path, map);
+	return mst_write_file(path, map);
 }
 
 struct ns_args {
@@ -77,15 +58,15 @@ static int in_container(struct ns_args *a)
 	if (listed(a->host, &uid) != 0)
 		return 21;	/* the host's slot is not listed */
 	/* names are global: the host's name is taken */
-	srv = slot_create(a->host);
+	srv = mst_slot_create(a->host);
 	if (srv != -EEXIST)
 		return 22;
 	/* the host's 0600 root slot: no access, not even for our root */
-	slot_path(path, sizeof(path), a->host);
+	mst_slot_path(path, sizeof(path), a->host);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd >= 0 || errno != EACCES)
 		return 23;
-	srv = slot_create(a->mine);
+	srv = mst_slot_create(a->mine);
 	if (srv < 0)
 		return 24;
 	if (listed(a->mine, &uid) != 1 || uid != 0)
@@ -101,8 +82,8 @@ static int in_container(struct ns_args *a)
 TEST(container_sees_own_slots_only)
 {
 	char map[64], c = 0, path[300];
-	const char *host = slot_name("ns-host");
-	const char *mine = slot_name("ns-mine");
+	const char *host = mst_name("ns-host");
+	const char *mine = mst_name("ns-mine");
 	struct ns_args a = { .host = host, .mine = mine };
 	unsigned int uid = ~0u;
 	int srv, up[2], down[2], wstatus, fd;
@@ -113,7 +94,7 @@ TEST(container_sees_own_slots_only)
 		SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH);
 	if (geteuid() != 0)
 		SKIP(return, "needs root to map ids");
-	srv = slot_create(host);
+	srv = mst_slot_create(host);
 	ASSERT_LE(0, srv);
 	ASSERT_EQ(1, listed(host, &uid));
 	ASSERT_EQ(0, uid);
@@ -157,17 +138,17 @@ TEST(container_sees_own_slots_only)
 		EXPECT_EQ(1, listed(mine, &uid));
 		EXPECT_EQ(NS_BASE, uid);
 		EXPECT_EQ(1, listed(host, &uid));
-		slot_path(path, sizeof(path), mine);
+		mst_slot_path(path, sizeof(path), mine);
 		ASSERT_EQ(0, stat(path, &st));
 		EXPECT_EQ(NS_BASE, st.st_uid);
 		EXPECT_EQ(NS_BASE, st.st_gid);
 		/* the host's root may listen and send, the name is global */
-		fd = slot_open(mine, O_WRONLY);
+		fd = mst_slot_open(mine, O_WRONLY);
 		EXPECT_LE(0, fd);
 		if (fd >= 0)
 			close(fd);
 		/* a second slot of the same name from the host: EEXIST too */
-		EXPECT_EQ(-EEXIST, slot_create(mine));
+		EXPECT_EQ(-EEXIST, mst_slot_create(mine));
 		EXPECT_EQ(1, write(a.done[1], "d", 1));
 	}
 	close(a.done[1]);

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Full queues (issue 4, item 5): block, fail and drop-oldest, by message
+ * Full queues: block, fail and drop-oldest, by message
  * count and by bytes; under block and fail a message reaches every reader
  * or none.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 static int rd(int fd, char *buf)
@@ -21,16 +21,16 @@ static int rd(int fd, char *buf)
 
 TEST(fail_all_or_none)
 {
-	const char *name = slot_name("ovf");
+	const char *name = mst_name("ovf");
 	struct mailslot_info info;
 	int srv, w, l;
 	char buf[64];
 
-	srv = slot_create_lim(name, 0, 2, 0, MAILSLOT_OVERFLOW_FAIL, 0);
+	srv = mst_slot_create_lim(name, 0, 2, 0, MAILSLOT_OVERFLOW_FAIL, 0);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
 	ASSERT_EQ(1, write(w, "1", 1));
 	ASSERT_EQ(1, write(w, "2", 1));
@@ -38,7 +38,7 @@ TEST(fail_all_or_none)
 	EXPECT_EQ(-1, write(w, "3", 1));
 	EXPECT_EQ(EAGAIN, errno);
 	/* nobody got "3" */
-	ASSERT_EQ(0, slot_info(l, &info));
+	ASSERT_EQ(0, mst_slot_info(l, &info));
 	EXPECT_EQ(1, info.msgs);
 	EXPECT_EQ(2, info.sent);
 	EXPECT_EQ(1, rd(l, buf));
@@ -58,13 +58,13 @@ TEST(fail_all_or_none)
 
 TEST(fail_by_bytes)
 {
-	const char *name = slot_name("ovf");
+	const char *name = mst_name("ovf");
 	char big[100] = { 0 }, buf[128];
 	int srv, w;
 
-	srv = slot_create_lim(name, 100, 0, 250, MAILSLOT_OVERFLOW_FAIL, 0);
+	srv = mst_slot_create_lim(name, 100, 0, 250, MAILSLOT_OVERFLOW_FAIL, 0);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(100, write(w, big, 100));
 	ASSERT_EQ(100, write(w, big, 100));
@@ -99,19 +99,19 @@ static void *writer(void *arg)
 
 TEST(block_until_every_reader_has_room)
 {
-	const char *name = slot_name("ovf");
+	const char *name = mst_name("ovf");
 	struct wr a = { 0 };
 	int srv, w, l, wn;
 	pthread_t t;
 	char buf[64];
 
-	srv = slot_create_lim(name, 0, 1, 0, MAILSLOT_OVERFLOW_BLOCK, 0);
+	srv = mst_slot_create_lim(name, 0, 1, 0, MAILSLOT_OVERFLOW_BLOCK, 0);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
-	wn = slot_open(name, O_WRONLY | O_NONBLOCK);
+	wn = mst_slot_open(name, O_WRONLY | O_NONBLOCK);
 	ASSERT_LE(0, wn);
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
 	ASSERT_EQ(1, write(w, "1", 1));
 	/* O_NONBLOCK: EAGAIN */
@@ -140,17 +140,17 @@ TEST(block_until_every_reader_has_room)
 /* A closing reader frees its room: the blocked writer goes on. */
 TEST(block_reader_closes)
 {
-	const char *name = slot_name("ovf");
+	const char *name = mst_name("ovf");
 	struct wr a = { 0 };
 	int srv, w, l;
 	pthread_t t;
 	char buf[64];
 
-	srv = slot_create_lim(name, 0, 1, 0, MAILSLOT_OVERFLOW_BLOCK, 0);
+	srv = mst_slot_create_lim(name, 0, 1, 0, MAILSLOT_OVERFLOW_BLOCK, 0);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
 	ASSERT_EQ(1, write(w, "1", 1));
 	EXPECT_EQ(1, rd(srv, buf));
@@ -171,7 +171,7 @@ static void on_alarm(int sig)
 
 TEST(block_interrupted)
 {
-	const char *name = slot_name("ovf");
+	const char *name = mst_name("ovf");
 	struct sigaction sa;
 	int srv, w;
 	char buf[8];
@@ -179,9 +179,9 @@ TEST(block_interrupted)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;	/* no SA_RESTART */
 	sigaction(SIGALRM, &sa, NULL);
-	srv = slot_create_lim(name, 0, 1, 0, MAILSLOT_OVERFLOW_BLOCK, 0);
+	srv = mst_slot_create_lim(name, 0, 1, 0, MAILSLOT_OVERFLOW_BLOCK, 0);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(1, write(w, "1", 1));
 	ualarm(100000, 0);
@@ -197,17 +197,17 @@ TEST(block_interrupted)
 
 TEST(drop_oldest)
 {
-	const char *name = slot_name("ovf");
+	const char *name = mst_name("ovf");
 	struct mailslot_recv rv;
 	struct mailslot_info info;
 	int srv, w, l, i;
 	char buf[64];
 
-	srv = slot_create_lim(name, 0, 3, 0, MAILSLOT_OVERFLOW_DROP, 0);
+	srv = mst_slot_create_lim(name, 0, 3, 0, MAILSLOT_OVERFLOW_DROP, 0);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY | O_NONBLOCK);
+	w = mst_slot_open(name, O_WRONLY | O_NONBLOCK);
 	ASSERT_LE(0, w);
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
 	/* the server keeps up, l does not */
 	for (i = 0; i < 10; i++) {
@@ -215,9 +215,9 @@ TEST(drop_oldest)
 		ASSERT_EQ(1, write(w, buf, 1));
 		ASSERT_EQ(1, rd(srv, buf));
 	}
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(0, info.drops);
-	ASSERT_EQ(0, slot_info(l, &info));
+	ASSERT_EQ(0, mst_slot_info(l, &info));
 	EXPECT_EQ(7, info.drops);
 	EXPECT_EQ(3, info.msgs);
 	/* l has the newest three, with a gap in the sequence numbers */
@@ -236,14 +236,14 @@ TEST(drop_oldest)
 
 TEST(drop_by_bytes)
 {
-	const char *name = slot_name("ovf");
+	const char *name = mst_name("ovf");
 	struct mailslot_info info;
 	char big[100] = { 0 }, buf[128];
 	int srv, w;
 
-	srv = slot_create_lim(name, 100, 0, 250, MAILSLOT_OVERFLOW_DROP, 0);
+	srv = mst_slot_create_lim(name, 100, 0, 250, MAILSLOT_OVERFLOW_DROP, 0);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	big[0] = 'a';
 	ASSERT_EQ(100, write(w, big, 100));
@@ -253,7 +253,7 @@ TEST(drop_by_bytes)
 	ASSERT_EQ(100, write(w, big, 100));	/* drops "a" */
 	big[0] = 'd';
 	ASSERT_EQ(100, write(w, big, 100));	/* drops "b" */
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(2, info.drops);
 	EXPECT_EQ(2, info.msgs);
 	EXPECT_EQ(200, info.bytes);

@@ -10,7 +10,7 @@
 #define _GNU_SOURCE
 #include <sys/sysmacros.h>
 
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 #define NEED_ROOT() do {						\
@@ -26,7 +26,7 @@ static int slot_create_mode(const char *name, unsigned int mode)
 
 	memset(&c, 0, sizeof(c));
 	c.mode = mode;
-	return slot_create_args(&c, name);
+	return mst_slot_create_args(&c, name);
 }
 
 static int slot_minor(const char *name, dev_t *rdev)
@@ -34,7 +34,7 @@ static int slot_minor(const char *name, dev_t *rdev)
 	char path[300];
 	struct stat st;
 
-	slot_path(path, sizeof(path), name);
+	mst_slot_path(path, sizeof(path), name);
 	if (stat(path, &st) || !S_ISCHR(st.st_mode))
 		return -1;
 	*rdev = st.st_rdev;
@@ -98,7 +98,7 @@ FIXTURE_TEARDOWN(node)
 /* A 0666 node made with mknod for a root-owned 0600 slot: refused. */
 TEST_F(node, mknod_node_checked_against_slot)
 {
-	const char *name = slot_name("perm-mknod");
+	const char *name = mst_name("perm-mknod");
 	struct opens o = { .path = self->path };
 	dev_t rdev;
 
@@ -114,13 +114,13 @@ TEST_F(node, mknod_node_checked_against_slot)
 	o.want_rd = EACCES;
 	o.want_wr = EACCES;
 	o.want_rw = EACCES;
-	EXPECT_EQ(0, slot_as_user(check_opens, &o));
+	EXPECT_EQ(0, mst_as_user(check_opens, &o));
 }
 
 /* The slot's own mode still grants what it grants: 0622 lets others send. */
 TEST_F(node, mknod_node_grants_only_slot_mode)
 {
-	const char *name = slot_name("perm-0622");
+	const char *name = mst_name("perm-0622");
 	struct opens o = { .path = self->path };
 	dev_t rdev;
 
@@ -133,18 +133,18 @@ TEST_F(node, mknod_node_grants_only_slot_mode)
 	o.want_rd = EACCES;
 	o.want_wr = 0;
 	o.want_rw = EACCES;
-	EXPECT_EQ(0, slot_as_user(check_opens, &o));
+	EXPECT_EQ(0, mst_as_user(check_opens, &o));
 }
 
 /* Group bits apply to the slot's group; a group member may listen. */
 TEST_F(node, mknod_node_group)
 {
-	const char *name = slot_name("perm-grp");
+	const char *name = mst_name("perm-grp");
 	struct opens o = { .path = self->path };
 	dev_t rdev;
 
 	NEED_ROOT();
-	ASSERT_EQ(0, setegid(SLOT_TEST_GID));
+	ASSERT_EQ(0, setegid(MST_GID));
 	self->srv = slot_create_mode(name, 0640);
 	ASSERT_EQ(0, setegid(0));
 	ASSERT_LE(0, self->srv);
@@ -154,13 +154,13 @@ TEST_F(node, mknod_node_group)
 	o.want_rd = 0;
 	o.want_wr = EACCES;
 	o.want_rw = EACCES;
-	EXPECT_EQ(0, slot_as_user(check_opens, &o));
+	EXPECT_EQ(0, mst_as_user(check_opens, &o));
 }
 
 /* chmod of the slot's own node cannot widen access either. */
 TEST(chmod_does_not_widen)
 {
-	const char *name = slot_name("perm-chmod");
+	const char *name = mst_name("perm-chmod");
 	struct opens o;
 	char path[300];
 	int srv;
@@ -168,13 +168,13 @@ TEST(chmod_does_not_widen)
 	NEED_ROOT();
 	srv = slot_create_mode(name, 0600);
 	ASSERT_LE(0, srv);
-	slot_path(path, sizeof(path), name);
+	mst_slot_path(path, sizeof(path), name);
 	ASSERT_EQ(0, chmod(path, 0666));
 	o.path = path;
 	o.want_rd = EACCES;
 	o.want_wr = EACCES;
 	o.want_rw = EACCES;
-	EXPECT_EQ(0, slot_as_user(check_opens, &o));
+	EXPECT_EQ(0, mst_as_user(check_opens, &o));
 	/* narrowing still works: the VFS checks the inode first */
 	ASSERT_EQ(0, chmod(path, 0600));
 	close(srv);
@@ -183,25 +183,25 @@ TEST(chmod_does_not_widen)
 /* A closed slot's minor is not the next slot's. */
 TEST(minors_not_reused_at_once)
 {
-	const char *a = slot_name("perm-minor");
-	const char *b = slot_name("perm-minor");
-	const char *c = slot_name("perm-minor");
+	const char *a = mst_name("perm-minor");
+	const char *b = mst_name("perm-minor");
+	const char *c = mst_name("perm-minor");
 	dev_t ra, rb, rc;
 	int sa, sb, sc;
 
 	if (access(MAILSLOT_CONTROL_PATH, F_OK))
 		SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH);
-	sa = slot_create(a);
+	sa = mst_slot_create(a);
 	ASSERT_LE(0, sa);
 	ASSERT_EQ(0, slot_minor(a, &ra));
 	close(sa);
-	sb = slot_create(b);
+	sb = mst_slot_create(b);
 	ASSERT_LE(0, sb);
 	ASSERT_EQ(0, slot_minor(b, &rb));
 	EXPECT_EQ(major(ra), major(rb));
 	EXPECT_NE(minor(ra), minor(rb));
 	close(sb);
-	sc = slot_create(c);
+	sc = mst_slot_create(c);
 	ASSERT_LE(0, sc);
 	ASSERT_EQ(0, slot_minor(c, &rc));
 	EXPECT_NE(minor(ra), minor(rc));
@@ -212,8 +212,8 @@ TEST(minors_not_reused_at_once)
 /* A node whose slot is gone leads nowhere, even after a new slot is made. */
 TEST_F(node, stale_node_is_enxio)
 {
-	const char *a = slot_name("perm-stale");
-	const char *b = slot_name("perm-stale");
+	const char *a = mst_name("perm-stale");
+	const char *b = mst_name("perm-stale");
 	dev_t ra, rb;
 	int sb;
 
@@ -233,45 +233,45 @@ TEST_F(node, stale_node_is_enxio)
 	close(sb);
 }
 
+/* The tests change max_readers_per_slot: set back afterwards. */
 FIXTURE(readers_cap) {
-	long long saved;
+	struct mst_params saved;
 };
 
 FIXTURE_SETUP(readers_cap)
 {
-	self->saved = slot_param_get("max_readers_per_slot");
+	mst_params_save(&self->saved);
 }
 
 FIXTURE_TEARDOWN(readers_cap)
 {
-	if (self->saved >= 0)
-		slot_param_set("max_readers_per_slot", self->saved);
+	mst_params_restore(&self->saved);
 }
 
 TEST_F(readers_cap, listeners_over_cap_get_ebusy)
 {
-	const char *name = slot_name("perm-cap");
+	const char *name = mst_name("perm-cap");
 	struct mailslot_info info;
 	int srv, l1, l2, l3, w, rw;
 	char buf[8];
 
 	NEED_ROOT();
-	ASSERT_EQ(1024, self->saved);
-	ASSERT_EQ(0, slot_param_set("max_readers_per_slot", 3));
-	srv = slot_create(name);
+	ASSERT_EQ(1024, mst_param_get("max_readers_per_slot"));
+	ASSERT_EQ(0, mst_param_set("max_readers_per_slot", 3));
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	l1 = slot_open(name, O_RDONLY);
+	l1 = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l1);
-	l2 = slot_open(name, O_RDONLY);
+	l2 = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l2);
 	/* server + 2 listeners = 3: no more readers, writers still fine */
-	EXPECT_EQ(-1, slot_open(name, O_RDONLY));
+	EXPECT_EQ(-1, mst_slot_open(name, O_RDONLY));
 	EXPECT_EQ(EBUSY, errno);
-	EXPECT_EQ(-1, slot_open(name, O_RDWR));
+	EXPECT_EQ(-1, mst_slot_open(name, O_RDWR));
 	EXPECT_EQ(EBUSY, errno);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(3, info.readers);
 	EXPECT_EQ(1, info.writers);
 
@@ -283,16 +283,16 @@ TEST_F(readers_cap, listeners_over_cap_get_ebusy)
 
 	/* a place freed is a place to take */
 	close(l2);
-	l3 = slot_open(name, O_RDONLY);
+	l3 = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l3);
-	EXPECT_EQ(-1, slot_open(name, O_RDONLY));
+	EXPECT_EQ(-1, mst_slot_open(name, O_RDONLY));
 	EXPECT_EQ(EBUSY, errno);
 
 	/* raising the parameter applies to the next open at once */
-	ASSERT_EQ(0, slot_param_set("max_readers_per_slot", 4));
-	rw = slot_open(name, O_RDWR);
+	ASSERT_EQ(0, mst_param_set("max_readers_per_slot", 4));
+	rw = mst_slot_open(name, O_RDWR);
 	ASSERT_LE(0, rw);
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(4, info.readers);
 	EXPECT_EQ(2, info.writers);
 
@@ -310,19 +310,19 @@ TEST_F(readers_cap, listeners_over_cap_get_ebusy)
  */
 TEST(fullest_reader_decides)
 {
-	const char *name = slot_name("perm-full");
+	const char *name = mst_name("perm-full");
 	int srv, l[3], w, i, k;
 	char buf[8];
 
 	if (access(MAILSLOT_CONTROL_PATH, F_OK))
 		SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH);
-	srv = slot_create_lim(name, 8, 4, 32, MAILSLOT_OVERFLOW_FAIL, 0);
+	srv = mst_slot_create_lim(name, 8, 4, 32, MAILSLOT_OVERFLOW_FAIL, 0);
 	ASSERT_LE(0, srv);
 	for (i = 0; i < 3; i++) {
-		l[i] = slot_open(name, O_RDONLY);
+		l[i] = mst_slot_open(name, O_RDONLY);
 		ASSERT_LE(0, l[i]);
 	}
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	for (k = 0; k < 4; k++)
 		ASSERT_EQ(1, write(w, "m", 1));
@@ -358,19 +358,19 @@ TEST(fullest_reader_decides)
 /* The byte bound: the fullest reader, opened last, holds the slot back. */
 TEST(fullest_reader_decides_bytes)
 {
-	const char *name = slot_name("perm-fullb");
+	const char *name = mst_name("perm-fullb");
 	char buf[16] = "123456789";
 	int srv, a, b, w, k;
 
 	if (access(MAILSLOT_CONTROL_PATH, F_OK))
 		SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH);
-	srv = slot_create_lim(name, 8, 16, 32, MAILSLOT_OVERFLOW_FAIL, 0);
+	srv = mst_slot_create_lim(name, 8, 16, 32, MAILSLOT_OVERFLOW_FAIL, 0);
 	ASSERT_LE(0, srv);
-	a = slot_open(name, O_RDONLY);
+	a = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, a);
-	b = slot_open(name, O_RDONLY);
+	b = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, b);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	for (k = 0; k < 3; k++)
 		ASSERT_EQ(8, write(w, buf, 8));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * poll/select/epoll (issue 4, item 10): readers EPOLLIN while their queue
+ * poll/select/epoll: readers EPOLLIN while their queue
  * is not empty, writers EPOLLOUT while a write would not block, EPOLLHUP
  * for writers and listeners once the server has closed.
  */
@@ -9,7 +9,7 @@
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 static short revents(int fd, short events)
@@ -23,15 +23,15 @@ static short revents(int fd, short events)
 
 TEST(poll_reader_writer)
 {
-	const char *name = slot_name("poll");
+	const char *name = mst_name("poll");
 	int srv, w, l;
 	char buf[64];
 
-	srv = slot_create_lim(name, 10, 2, 0, MAILSLOT_OVERFLOW_BLOCK, 0);
+	srv = mst_slot_create_lim(name, 10, 2, 0, MAILSLOT_OVERFLOW_BLOCK, 0);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
-	l = slot_open(name, O_RDWR);
+	l = mst_slot_open(name, O_RDWR);
 	ASSERT_LE(0, l);
 	EXPECT_EQ(0, revents(srv, POLLIN | POLLOUT));
 	EXPECT_EQ(POLLOUT, revents(w, POLLIN | POLLOUT));
@@ -62,12 +62,12 @@ TEST(poll_reader_writer)
 
 TEST(poll_drop_always_writable)
 {
-	const char *name = slot_name("poll");
+	const char *name = mst_name("poll");
 	int srv, w;
 
-	srv = slot_create_lim(name, 10, 1, 0, MAILSLOT_OVERFLOW_DROP, 0);
+	srv = mst_slot_create_lim(name, 10, 1, 0, MAILSLOT_OVERFLOW_DROP, 0);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(1, write(w, "a", 1));
 	EXPECT_EQ(POLLOUT, revents(w, POLLOUT));
@@ -78,13 +78,13 @@ TEST(poll_drop_always_writable)
 /* POLLOUT means a message of any size fits in every queue. */
 TEST(pollout_by_bytes)
 {
-	const char *name = slot_name("poll");
+	const char *name = mst_name("poll");
 	char big[100] = { 0 }, buf[100];
 	int srv, w;
 
-	srv = slot_create_lim(name, 100, 0, 250, MAILSLOT_OVERFLOW_BLOCK, 0);
+	srv = mst_slot_create_lim(name, 100, 0, 250, MAILSLOT_OVERFLOW_BLOCK, 0);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(100, write(w, big, 100));
 	EXPECT_EQ(POLLOUT, revents(w, POLLOUT));
@@ -115,18 +115,18 @@ static void *delayed_action(void *arg)
 
 TEST(epoll_wakeups)
 {
-	const char *name = slot_name("poll");
+	const char *name = mst_name("poll");
 	struct epoll_event ev, out[4];
 	struct delayed d;
 	int srv, w, l, ep, n, i, seen = 0;
 	pthread_t t;
 	char buf[8];
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_LE(0, ep);
@@ -175,14 +175,14 @@ TEST(epoll_wakeups)
 
 TEST(select_works)
 {
-	const char *name = slot_name("poll");
+	const char *name = mst_name("poll");
 	struct timeval tv = { 0, 0 };
 	fd_set rfds, wfds;
 	int srv, w;
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	FD_ZERO(&rfds);
 	FD_ZERO(&wfds);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Receive with metadata and batched receive (issue 4, items 8 and 9):
+ * Receive with metadata and batched receive:
  * MAILSLOT_IOC_RECV and MAILSLOT_IOC_RECV_BATCH.
  */
 #define _GNU_SOURCE
 #include <sched.h>
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 static int recv_msg(int fd, void *buf, unsigned int size,
@@ -28,7 +28,7 @@ static int send_as_user(void *arg)
 	char buf[32];
 	int fd;
 
-	fd = slot_open(name, O_WRONLY);
+	fd = mst_slot_open(name, O_WRONLY);
 	if (fd < 0)
 		return 1;
 	snprintf(buf, sizeof(buf), "%d", getpid());
@@ -40,7 +40,7 @@ static int send_as_user(void *arg)
 
 TEST(metadata)
 {
-	const char *name = slot_name("recv");
+	const char *name = mst_name("recv");
 	struct mailslot_msg_info info;
 	struct mailslot_create c;
 	uint64_t t0, t1;
@@ -49,13 +49,13 @@ TEST(metadata)
 
 	memset(&c, 0, sizeof(c));
 	c.mode = 0622;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
-	t0 = now_ns();
+	t0 = mst_now_ns();
 	ASSERT_EQ(3, write(w, "one", 3));
-	t1 = now_ns();
+	t1 = mst_now_ns();
 	ASSERT_EQ(3, recv_msg(srv, buf, sizeof(buf), &info));
 	EXPECT_EQ(0, memcmp(buf, "one", 3));
 	EXPECT_EQ(1, info.seq);
@@ -67,15 +67,15 @@ TEST(metadata)
 	EXPECT_GE(t1, info.time_ns);
 
 	/* another process as another user: its own pid, uid and gid */
-	EXPECT_EQ(0, slot_as_user(send_as_user, (void *)name));
+	EXPECT_EQ(0, mst_as_user(send_as_user, (void *)name));
 	n = recv_msg(srv, buf, sizeof(buf) - 1, &info);
 	ASSERT_LT(0, n);
 	buf[n] = 0;
 	EXPECT_EQ(2, info.seq);
 	EXPECT_EQ(atoi(buf), info.pid);
 	EXPECT_NE(getpid(), info.pid);
-	EXPECT_EQ(SLOT_TEST_UID, info.uid);
-	EXPECT_EQ(SLOT_TEST_GID, info.gid);
+	EXPECT_EQ(MST_UID, info.uid);
+	EXPECT_EQ(MST_GID, info.gid);
 
 	close(w);
 	close(srv);
@@ -83,15 +83,15 @@ TEST(metadata)
 
 TEST(recv_errors)
 {
-	const char *name = slot_name("recv");
+	const char *name = mst_name("recv");
 	struct mailslot_msg_info info;
 	struct mailslot_recv rv;
 	char buf[64];
 	int srv, w, l;
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	EXPECT_EQ(-1, recv_msg(srv, buf, sizeof(buf), &info));
 	EXPECT_EQ(EAGAIN, errno);
@@ -120,7 +120,7 @@ TEST(recv_errors)
 
 	/* end of file: 0 and seq 0; a 0-byte message: 0 and seq != 0 */
 	ASSERT_EQ(0, write(w, buf, 0));
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
 	close(srv);
 	EXPECT_EQ(0, recv_msg(l, buf, sizeof(buf), &info));
@@ -131,15 +131,15 @@ TEST(recv_errors)
 
 TEST(zero_byte_vs_eof)
 {
-	const char *name = slot_name("recv");
+	const char *name = mst_name("recv");
 	struct mailslot_msg_info info;
 	char buf[8];
 	int srv, w, l;
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
-	l = slot_open(name, O_RDONLY);
+	w = mst_slot_open(name, O_WRONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
 	ASSERT_EQ(0, write(w, buf, 0));
 	close(srv);
@@ -169,15 +169,15 @@ static int batch(int fd, void *buf, uint64_t size, unsigned int max,
 
 TEST(batch_records)
 {
-	const char *name = slot_name("batch");
+	const char *name = mst_name("batch");
 	static char buf[65536];
 	struct mailslot_recv_batch b;
 	uint64_t bytes, off;
 	int srv, w, i, n, l;
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	for (i = 0; i < 20; i++) {
 		char m[32];
@@ -245,7 +245,7 @@ TEST(batch_records)
 	EXPECT_EQ(EBADF, errno);
 
 	/* end of file */
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
 	close(srv);
 	EXPECT_EQ(0, batch(l, buf, sizeof(buf), 10, &bytes));
@@ -256,24 +256,24 @@ TEST(batch_records)
 
 TEST(batch_waits_for_first)
 {
-	const char *name = slot_name("batch");
+	const char *name = mst_name("batch");
 	static char buf[4096];
 	uint64_t bytes, t0;
 	int srv, w;
 
-	srv = slot_create_lim(name, 0, 0, 0, 0, 100000000ull);
+	srv = mst_slot_create_lim(name, 0, 0, 0, 0, 100000000ull);
 	ASSERT_LE(0, srv);
-	t0 = now_ns();
+	t0 = mst_now_ns();
 	EXPECT_EQ(-1, batch(srv, buf, sizeof(buf), 10, &bytes));
 	EXPECT_EQ(ETIMEDOUT, errno);
-	EXPECT_LE(100000000ull, now_ns() - t0);
-	w = slot_open(name, O_WRONLY);
+	EXPECT_LE(100000000ull, mst_now_ns() - t0);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	if (fork() == 0) {
 		usleep(100000);
 		_exit(write(w, "x", 1) != 1);
 	}
-	ASSERT_EQ(0, slot_set_timeout(srv, MAILSLOT_TIMEOUT_INFINITE));
+	ASSERT_EQ(0, mst_slot_set_timeout(srv, MAILSLOT_TIMEOUT_INFINITE));
 	EXPECT_EQ(1, batch(srv, buf, sizeof(buf), 10, &bytes));
 	wait(NULL);
 	close(w);
@@ -283,13 +283,13 @@ TEST(batch_waits_for_first)
 /* The pid is translated into the receiver's pid namespace. */
 TEST(pid_namespace)
 {
-	const char *name = slot_name("recv");
+	const char *name = mst_name("recv");
 	struct mailslot_msg_info info;
 	char buf[16];
 	int srv, status;
 	pid_t pid;
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
 	if (unshare(CLONE_NEWPID))
 		SKIP(return, "unshare(CLONE_NEWPID): %s", strerror(errno));
@@ -297,8 +297,8 @@ TEST(pid_namespace)
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		/* pid 1 of the new namespace sends, then receives its own */
-		int w = slot_open(name, O_WRONLY);
-		int l = slot_open(name, O_RDONLY);
+		int w = mst_slot_open(name, O_WRONLY);
+		int l = mst_slot_open(name, O_RDONLY);
 
 		if (getpid() != 1 || w < 0 || l < 0 || write(w, "ns", 2) != 2)
 			_exit(1);
@@ -315,7 +315,7 @@ TEST(pid_namespace)
 
 static int send_as_user_plain(void *arg)
 {
-	int fd = slot_open(arg, O_WRONLY);
+	int fd = mst_slot_open(arg, O_WRONLY);
 
 	if (fd < 0 || write(fd, "u", 1) != 1)
 		return 1;
@@ -326,7 +326,7 @@ static int send_as_user_plain(void *arg)
 /* uid and gid are translated into the receiver's user namespace. */
 TEST(user_namespace)
 {
-	const char *name = slot_name("recv");
+	const char *name = mst_name("recv");
 	struct mailslot_create c;
 	int srv, w, l, to_child[2], to_parent[2], status;
 	char path[64], go;
@@ -334,9 +334,9 @@ TEST(user_namespace)
 
 	memset(&c, 0, sizeof(c));
 	c.mode = 0666;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
 	ASSERT_EQ(0, pipe(to_child));
 	ASSERT_EQ(0, pipe(to_parent));
@@ -366,13 +366,13 @@ TEST(user_namespace)
 		SKIP(return, "unshare(CLONE_NEWUSER) failed");
 	}
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
-	ASSERT_EQ(0, write_file_str(path, "0 1000 1"));
+	ASSERT_EQ(0, mst_write_file(path, "0 1000 1"));
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
-	ASSERT_EQ(0, write_file_str(path, "0 1000 1"));
-	w = slot_open(name, O_WRONLY);
+	ASSERT_EQ(0, mst_write_file(path, "0 1000 1"));
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(1, write(w, "r", 1));
-	ASSERT_EQ(0, slot_as_user(send_as_user_plain, (void *)name));
+	ASSERT_EQ(0, mst_as_user(send_as_user_plain, (void *)name));
 	ASSERT_EQ(1, write(to_child[1], "g", 1));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));

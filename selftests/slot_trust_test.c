@@ -21,7 +21,7 @@
 #include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
-#include "slot_util.h"
+#include "mailslot_test.h"
 
 /* ---- passing descriptors ---------------------------------------------- */
 
@@ -83,9 +83,9 @@ static int open_as_user(const char *name)
 		return -1;
 	if (!pid) {
 		close(sv[0]);
-		if (slot_drop_privs())
+		if (mst_drop_privs())
 			_exit(1);
-		fd = slot_open(name, O_WRONLY);
+		fd = mst_slot_open(name, O_WRONLY);
 		if (fd < 0)
 			_exit(2);
 		_exit(send_fd(sv[1], fd) ? 3 : 0);
@@ -116,32 +116,26 @@ static int recv_info(int fd, void *buf, unsigned int len,
 	return n < 0 ? -errno : n;
 }
 
+/* The tests change module parameters: set back afterwards. */
 FIXTURE(params)
 {
-	long long bytes, slots, max_slots;
+	struct mst_params saved;
 };
 
 FIXTURE_SETUP(params)
 {
-	self->bytes = slot_param_get("max_queued_bytes_per_user");
-	self->slots = slot_param_get("max_slots_per_user");
-	self->max_slots = slot_param_get("max_slots");
-	ASSERT_LT(0, self->bytes);
-	ASSERT_LT(0, self->slots);
-	ASSERT_LT(0, self->max_slots);
+	ASSERT_EQ(0, mst_params_save(&self->saved));
 }
 
 FIXTURE_TEARDOWN(params)
 {
-	slot_param_set("max_queued_bytes_per_user", self->bytes);
-	slot_param_set("max_slots_per_user", self->slots);
-	slot_param_set("max_slots", self->max_slots);
+	mst_params_restore(&self->saved);
 }
 
 /* A uid-1000 opener's fd written by root: the message says uid 1000. */
 TEST(identity_is_the_openers)
 {
-	const char *name = slot_name("trust");
+	const char *name = mst_name("trust");
 	struct mailslot_create c;
 	struct mailslot_msg_info info;
 	char buf[16];
@@ -149,7 +143,7 @@ TEST(identity_is_the_openers)
 
 	memset(&c, 0, sizeof(c));
 	c.mode = 0666;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
 	w = open_as_user(name);
 	ASSERT_LE(0, w);
@@ -158,8 +152,8 @@ TEST(identity_is_the_openers)
 	ASSERT_EQ(5, write(w, "rootw", 5));
 	ASSERT_EQ(5, recv_info(srv, buf, sizeof(buf), &info));
 	EXPECT_EQ(0, memcmp(buf, "rootw", 5));
-	EXPECT_EQ(SLOT_TEST_UID, info.uid);
-	EXPECT_EQ(SLOT_TEST_GID, info.gid);
+	EXPECT_EQ(MST_UID, info.uid);
+	EXPECT_EQ(MST_GID, info.gid);
 	/* the pid is the writing process's */
 	EXPECT_EQ((__u32)getpid(), info.pid);
 	close(w);
@@ -169,20 +163,20 @@ TEST(identity_is_the_openers)
 /* A root opener's fd inherited by a uid-1000 writer says uid 0. */
 TEST(root_opener_used_by_user)
 {
-	const char *name = slot_name("trust");
+	const char *name = mst_name("trust");
 	struct mailslot_msg_info info;
 	char buf[16];
 	int srv, w, status;
 	pid_t pid;
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		if (slot_drop_privs())
+		if (mst_drop_privs())
 			_exit(1);
 		_exit(write(w, "userw", 5) == 5 ? 0 : 2);
 	}
@@ -199,7 +193,7 @@ TEST(root_opener_used_by_user)
 /* The charge and the CAP_SYS_RESOURCE exemption are the opener's too. */
 TEST_F(params, charge_follows_opener)
 {
-	const char *name = slot_name("trust");
+	const char *name = mst_name("trust");
 	struct mailslot_create c;
 	static char buf[4096];
 	int srv, w, i, n, status;
@@ -207,11 +201,11 @@ TEST_F(params, charge_follows_opener)
 
 	memset(&c, 0, sizeof(c));
 	c.mode = 0666;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
 	w = open_as_user(name);
 	ASSERT_LE(0, w);
-	ASSERT_EQ(0, slot_param_set("max_queued_bytes_per_user", 10000));
+	ASSERT_EQ(0, mst_param_set("max_queued_bytes_per_user", 10000));
 	/* root writing a user's fd is not exempt: 2 of 4096 fit, not 3 */
 	EXPECT_EQ(4096, write(w, buf, sizeof(buf)));
 	EXPECT_EQ(4096, write(w, buf, sizeof(buf)));
@@ -221,12 +215,12 @@ TEST_F(params, charge_follows_opener)
 	while (read(srv, buf, sizeof(buf)) > 0)
 		;
 	/* a user writing root's fd is: all of them fit */
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		if (slot_drop_privs())
+		if (mst_drop_privs())
 			_exit(1);
 		for (i = 0, n = 0; i < 5; i++)
 			n += write(w, buf, sizeof(buf)) == sizeof(buf);
@@ -270,7 +264,7 @@ static int in_userns(int (*fn)(int uid, void *arg), void *arg)
 
 		close(go[1]);
 		close(ready[0]);
-		if (slot_drop_privs() || unshare(CLONE_NEWUSER))
+		if (mst_drop_privs() || unshare(CLONE_NEWUSER))
 			_exit(200);
 		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(201);
@@ -315,10 +309,10 @@ static int in_userns(int (*fn)(int uid, void *arg), void *arg)
 		goto fail;
 	snprintf(map, sizeof(map), "0 %d %d\n", NS_BASE, NS_UIDS);
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
-	if (write_file_str(path, map))
+	if (mst_write_file(path, map))
 		goto fail;
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
-	if (write_file_str(path, map))
+	if (mst_write_file(path, map))
 		goto fail;
 	if (write(go[1], "g", 1) != 1)
 		goto fail;
@@ -346,7 +340,7 @@ static int ns_create(int uid, void *varg)
 		char name[64];
 
 		snprintf(name, sizeof(name), "t-%d-ns-%d-%d", getppid(), uid, i);
-		ret = slot_create(name);
+		ret = mst_slot_create(name);
 		if (ret == -ENOSPC)
 			break;
 		if (ret < 0)
@@ -364,7 +358,7 @@ TEST_F(params, slots_shared_across_userns)
 {
 	int n;
 
-	ASSERT_EQ(0, slot_param_set("max_slots_per_user", 3));
+	ASSERT_EQ(0, mst_param_set("max_slots_per_user", 3));
 	n = in_userns(ns_create, NULL);
 	if (n == 200)
 		SKIP(return, "no user namespaces here");
@@ -382,22 +376,22 @@ TEST_F(params, global_slot_cap)
 	char *p;
 
 	/* slots live right now, other tests' included: /proc/mailslot lines */
-	ASSERT_EQ(0, read_file_str("/proc/mailslot", buf, sizeof(buf)));
+	ASSERT_EQ(0, mst_read_file("/proc/mailslot", buf, sizeof(buf)));
 	for (p = buf; (p = strchr(p, '\n')); p++)
 		live++;
 	live--;		/* the header */
 	ASSERT_LE(0, live);
-	ASSERT_EQ(0, slot_param_set("max_slots", live + 2));
-	fds[0] = slot_create(slot_name("cap"));
-	fds[1] = slot_create(slot_name("cap"));
-	fds[2] = slot_create(slot_name("cap"));
+	ASSERT_EQ(0, mst_param_set("max_slots", live + 2));
+	fds[0] = mst_slot_create(mst_name("cap"));
+	fds[1] = mst_slot_create(mst_name("cap"));
+	fds[2] = mst_slot_create(mst_name("cap"));
 	EXPECT_LE(0, fds[0]);
 	EXPECT_LE(0, fds[1]);
 	EXPECT_EQ(-ENOSPC, fds[2]);
 	for (i = 0; i < 3; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	fds[0] = slot_create(slot_name("cap"));
+	fds[0] = mst_slot_create(mst_name("cap"));
 	EXPECT_LE(0, fds[0]);
 	close(fds[0]);
 }
@@ -409,7 +403,7 @@ static int ns_write(int uid, void *varg)
 	static char buf[3000];
 	int w, n = 0, i;
 
-	w = slot_open(a->name, O_WRONLY);
+	w = mst_slot_open(a->name, O_WRONLY);
 	if (w < 0)
 		return 100;
 	for (i = 0; i < 10; i++) {
@@ -425,17 +419,17 @@ static int ns_write(int uid, void *varg)
 
 TEST_F(params, bytes_shared_across_userns)
 {
-	const char *name = slot_name("trust");
+	const char *name = mst_name("trust");
 	struct ns_arg a = { name };
 	struct mailslot_create c;
 	int srv, n;
 
 	memset(&c, 0, sizeof(c));
 	c.mode = 0666;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
 	/* three 3000-byte messages (with headers) fit in 10000 */
-	ASSERT_EQ(0, slot_param_set("max_queued_bytes_per_user", 10000));
+	ASSERT_EQ(0, mst_param_set("max_queued_bytes_per_user", 10000));
 	n = in_userns(ns_write, &a);
 	if (n == 200)
 		SKIP(return, "no user namespaces here");
@@ -449,7 +443,7 @@ TEST_F(params, bytes_shared_across_userns)
 /* A listener that never reads neither fails nor blocks a LISTENER_DROP slot. */
 TEST(listener_cannot_fail_writes)
 {
-	const char *name = slot_name("trust");
+	const char *name = mst_name("trust");
 	struct mailslot_create c;
 	struct mailslot_info info;
 	char buf[16];
@@ -459,11 +453,11 @@ TEST(listener_cannot_fail_writes)
 	c.max_msgs = 4;
 	c.overflow = MAILSLOT_OVERFLOW_FAIL;
 	c.flags = MAILSLOT_CREATE_LISTENER_DROP;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
-	w = slot_open(name, O_WRONLY | O_NONBLOCK);
+	w = mst_slot_open(name, O_WRONLY | O_NONBLOCK);
 	ASSERT_LE(0, w);
 	for (i = 0; i < 20; i++) {
 		snprintf(buf, sizeof(buf), "m%02d", i);
@@ -472,7 +466,7 @@ TEST(listener_cannot_fail_writes)
 		ASSERT_EQ(3, read(srv, buf, sizeof(buf)));
 	}
 	/* the listener kept the newest 4 and lost the rest */
-	ASSERT_EQ(0, slot_info(l, &info));
+	ASSERT_EQ(0, mst_slot_info(l, &info));
 	EXPECT_EQ(4, info.msgs);
 	EXPECT_EQ(16, info.drops);
 	ASSERT_EQ(3, read(l, buf, sizeof(buf)));
@@ -488,11 +482,11 @@ TEST(listener_cannot_fail_writes)
 
 	/* without the flag a listener holds writers back, as before */
 	c.flags = 0;
-	name = slot_name("trust");
-	srv = slot_create_args(&c, name);
+	name = mst_name("trust");
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
-	l = slot_open(name, O_RDONLY);
-	w = slot_open(name, O_WRONLY);
+	l = mst_slot_open(name, O_RDONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, l);
 	ASSERT_LE(0, w);
 	for (i = 0; i < 4; i++) {
@@ -517,7 +511,7 @@ static int write3_as_user(void *arg)
 	static char buf[3000];
 	int w, i;
 
-	w = slot_open(a->name, O_WRONLY);
+	w = mst_slot_open(a->name, O_WRONLY);
 	if (w < 0)
 		return 1;
 	for (i = 0; i < 3; i++)
@@ -530,7 +524,7 @@ static int write3_as_user(void *arg)
 /* What a listener leaves unread does not count against the sender. */
 TEST_F(params, listener_cannot_pin_budget)
 {
-	const char *name = slot_name("trust");
+	const char *name = mst_name("trust");
 	struct bytes_arg a = { name };
 	struct mailslot_create c;
 	static char buf[4096];
@@ -538,23 +532,23 @@ TEST_F(params, listener_cannot_pin_budget)
 
 	memset(&c, 0, sizeof(c));
 	c.mode = 0666;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
-	l = slot_open(name, O_RDONLY);	/* never reads */
+	l = mst_slot_open(name, O_RDONLY);	/* never reads */
 	ASSERT_LE(0, l);
-	ASSERT_EQ(0, slot_param_set("max_queued_bytes_per_user", 10000));
-	ASSERT_EQ(0, slot_as_user(write3_as_user, &a));
+	ASSERT_EQ(0, mst_param_set("max_queued_bytes_per_user", 10000));
+	ASSERT_EQ(0, mst_as_user(write3_as_user, &a));
 	/* the server took them: the budget is free although l has them */
 	while (read(srv, buf, sizeof(buf)) == 3000)
 		;
-	EXPECT_EQ(0, slot_as_user(write3_as_user, &a));
+	EXPECT_EQ(0, mst_as_user(write3_as_user, &a));
 	/* the server closes without reading: free too */
 	close(srv);
-	name = slot_name("trust");
+	name = mst_name("trust");
 	a.name = name;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
-	EXPECT_EQ(0, slot_as_user(write3_as_user, &a));
+	EXPECT_EQ(0, mst_as_user(write3_as_user, &a));
 	close(srv);
 	close(l);
 }
@@ -562,7 +556,7 @@ TEST_F(params, listener_cannot_pin_budget)
 static int listen_as_user(void *arg)
 {
 	struct bytes_arg *a = arg;
-	int l = slot_open(a->name, O_RDONLY);
+	int l = mst_slot_open(a->name, O_RDONLY);
 
 	if (l >= 0)
 		return 0;
@@ -572,7 +566,7 @@ static int listen_as_user(void *arg)
 /* A listener's opener reserves the queue depth it can pin. */
 TEST_F(params, listener_reserves_its_depth)
 {
-	const char *name = slot_name("trust");
+	const char *name = mst_name("trust");
 	struct bytes_arg a = { name };
 	struct mailslot_create c;
 	int srv, l;
@@ -582,16 +576,16 @@ TEST_F(params, listener_reserves_its_depth)
 	c.max_msgs = 10;
 	c.max_bytes = 65536;
 	c.max_msg_size = 1024;
-	srv = slot_create_args(&c, name);
+	srv = mst_slot_create_args(&c, name);
 	ASSERT_LE(0, srv);
 	/* 65536 + 10 headers do not fit in 65536 */
-	ASSERT_EQ(0, slot_param_set("max_queued_bytes_per_user", 65536));
-	EXPECT_EQ(1, slot_as_user(listen_as_user, &a));
-	ASSERT_EQ(0, slot_param_set("max_queued_bytes_per_user", 70000));
-	EXPECT_EQ(0, slot_as_user(listen_as_user, &a));
+	ASSERT_EQ(0, mst_param_set("max_queued_bytes_per_user", 65536));
+	EXPECT_EQ(1, mst_as_user(listen_as_user, &a));
+	ASSERT_EQ(0, mst_param_set("max_queued_bytes_per_user", 70000));
+	EXPECT_EQ(0, mst_as_user(listen_as_user, &a));
 	/* root is exempt */
-	ASSERT_EQ(0, slot_param_set("max_queued_bytes_per_user", 1000));
-	l = slot_open(name, O_RDONLY);
+	ASSERT_EQ(0, mst_param_set("max_queued_bytes_per_user", 1000));
+	l = mst_slot_open(name, O_RDONLY);
 	EXPECT_LE(0, l);
 	close(l);
 	close(srv);
@@ -601,17 +595,17 @@ TEST_F(params, listener_reserves_its_depth)
 
 TEST(blocked_writer_wakes_after_one_read)
 {
-	const char *name = slot_name("trust");
+	const char *name = mst_name("trust");
 	struct mailslot_info info;
 	struct pollfd pfd;
 	int srv, w, reply[2], i, status;
 	char buf[16];
 	pid_t pid;
 
-	srv = slot_create_lim(name, 0, 4, 0, MAILSLOT_OVERFLOW_BLOCK,
+	srv = mst_slot_create_lim(name, 0, 4, 0, MAILSLOT_OVERFLOW_BLOCK,
 			      MAILSLOT_TIMEOUT_INFINITE);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(0, pipe(reply));
 	pid = fork();
@@ -627,7 +621,7 @@ TEST(blocked_writer_wakes_after_one_read)
 	close(reply[1]);
 	/* the queue fills and the fifth write sleeps */
 	for (i = 0; i < 500; i++) {
-		ASSERT_EQ(0, slot_info(srv, &info));
+		ASSERT_EQ(0, mst_slot_info(srv, &info));
 		if (info.msgs == 4)
 			break;
 		usleep(10000);
@@ -643,7 +637,7 @@ TEST(blocked_writer_wakes_after_one_read)
 	ASSERT_EQ(2, read(reply[0], buf, sizeof(buf)));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, status);
-	ASSERT_EQ(0, slot_info(srv, &info));
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
 	EXPECT_EQ(4, info.msgs);
 	close(reply[0]);
 	close(w);
@@ -680,7 +674,7 @@ TEST(second_reader_honours_nonblock_and_timeout)
 	struct stuck s;
 	pthread_t th;
 	long page = sysconf(_SC_PAGESIZE);
-	const char *name = slot_name("trust");
+	const char *name = mst_name("trust");
 	char buf[64];
 	uint64_t t0;
 	int srv, w, uffd, fl;
@@ -702,9 +696,9 @@ TEST(second_reader_honours_nonblock_and_timeout)
 	sa.sa_handler = on_alarm;	/* no SA_RESTART: a stuck read ends */
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	s.fd = srv;
 	ASSERT_EQ(1, write(w, "a", 1));
@@ -726,15 +720,15 @@ TEST(second_reader_honours_nonblock_and_timeout)
 	ASSERT_EQ(0, fcntl(srv, F_SETFL, fl));
 
 	/* a finite read timeout: ETIMEDOUT after it */
-	ASSERT_EQ(0, slot_set_timeout(srv, 200000000ull));
-	t0 = now_ns();
+	ASSERT_EQ(0, mst_slot_set_timeout(srv, 200000000ull));
+	t0 = mst_now_ns();
 	alarm(5);
 	n = read(srv, buf, sizeof(buf));
 	alarm(0);
 	EXPECT_EQ(-1, n);
 	EXPECT_EQ(ETIMEDOUT, errno);
-	EXPECT_LE(150000000ull, now_ns() - t0);
-	EXPECT_GT(4000000000ull, now_ns() - t0);
+	EXPECT_LE(150000000ull, mst_now_ns() - t0);
+	EXPECT_GT(4000000000ull, mst_now_ns() - t0);
 
 	/* let the first one finish; then the second reads normally */
 	zp.range.start = (uintptr_t)s.buf;
@@ -754,7 +748,7 @@ TEST(second_reader_honours_nonblock_and_timeout)
 
 TEST(uapi_magic_and_reserved)
 {
-	const char *name = slot_name("trust");
+	const char *name = mst_name("trust");
 	struct mailslot_recv_batch b;
 	struct mailslot_recv rv;
 	struct mailslot_msg_info info;
@@ -765,16 +759,16 @@ TEST(uapi_magic_and_reserved)
 	EXPECT_EQ(0xB9, _IOC_TYPE(MAILSLOT_IOC_RECV));
 	EXPECT_EQ(72, sizeof(struct mailslot_msg_info));
 	/* the 0.1 numbers (magic 0xB8) are not understood */
-	ctl = slot_control();
+	ctl = mst_control();
 	ASSERT_LE(0, ctl);
 	EXPECT_EQ(-1, ioctl(ctl, _IOW(0xB8, 0x00, struct mailslot_create),
 			    buf));
 	EXPECT_EQ(ENOTTY, errno);
 	close(ctl);
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(2, write(w, "hi", 2));
 	for (i = 0; i < 2; i++) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unload safety (issue 4, item 13): every fd pins the module.  While one
+ * Unload safety: every fd pins the module.  While one
  * is open delete_module(2) fails with EWOULDBLOCK (== EAGAIN; rmmod says
  * "in use"); /sys/module/mailslot/refcnt counts the fds.  The test runner
  * unloads the module after all tests, which must then succeed with a
@@ -8,14 +8,14 @@
  */
 #define _GNU_SOURCE
 #include <sys/syscall.h>
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 static long refcnt(void)
 {
 	char buf[32];
 
-	if (read_file_str("/sys/module/mailslot/" "refcnt", buf, sizeof(buf)))
+	if (mst_read_file("/sys/module/mailslot/" "refcnt", buf, sizeof(buf)))
 		return -1;
 	return atol(buf);
 }
@@ -27,18 +27,18 @@ static int try_unload(void)
 
 TEST(fds_pin_module)
 {
-	const char *name = slot_name("unload");
+	const char *name = mst_name("unload");
 	long base, one;
 	int srv, l, w, ctl;
 
 	base = refcnt();
 	ASSERT_LE(0, base);
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
 	EXPECT_EQ(base + 1, refcnt());
-	l = slot_open(name, O_RDONLY);
+	l = mst_slot_open(name, O_RDONLY);
 	ASSERT_LE(0, l);
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	/* a node fd holds the cdev's and the file's module reference */
 	one = refcnt();
@@ -59,7 +59,7 @@ TEST(fds_pin_module)
 	EXPECT_EQ(base, refcnt());
 
 	/* the control device pins it too */
-	ctl = slot_control();
+	ctl = mst_control();
 	ASSERT_LE(0, ctl);
 	EXPECT_EQ(base + 1, refcnt());
 	close(ctl);
@@ -69,12 +69,12 @@ TEST(fds_pin_module)
 /* An fd passed to another process keeps the slot and the module. */
 TEST(inherited_fd)
 {
-	const char *name = slot_name("unload");
+	const char *name = mst_name("unload");
 	int srv, status;
 	long base = refcnt();
 	pid_t pid;
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	ASSERT_LE(0, srv);
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -83,7 +83,7 @@ TEST(inherited_fd)
 		int w;
 
 		usleep(200000);
-		w = slot_open(name, O_WRONLY);
+		w = mst_slot_open(name, O_WRONLY);
 		if (w < 0 || write(w, "hi", 2) != 2)
 			_exit(1);
 		_exit(read(srv, buf, sizeof(buf)) == 2 ? 0 : 2);

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Stress and limits (issue 8 item 5).  Each test is bounded by
- * STRESS_SECONDS (default 2; the debug-kernel lane runs minutes).
+ * Stress: many threads and processes on one slot or many objects, with
+ * the kernel log checked afterwards (lockdep, KASAN and friends in debug
+ * kernels).
+ *
+ * Bounded by STRESS_SECONDS (default 2; the debug-kernel lane runs
+ * minutes), each test repeating until the time is up:
  *
  *   ordering         W writers x R listeners with open/close churn beside
  *                    them: every listener gets every message exactly once,
@@ -19,6 +23,16 @@
  *                    answer with clean errors (ENOSPC, EAGAIN; ENOMEM from
  *                    the cgroup), memory.current stays under memory.max,
  *                    no OOM kill, and the charge goes away after close.
+ *
+ * Sized to the kernel's speed instead (about 30 s at most each; see
+ * calibrate()):
+ *
+ *   many_writers_many_readers  writer threads and processes pass thousands
+ *                    of messages through small queues; every reader checks
+ *                    contents, per-writer order and counts.
+ *   drop_accounting, close_under_load, open_close_churn  the server closes
+ *                    while writers are blocked and readers are reading;
+ *                    drops and counters add up.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,11 +52,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/mailslot.h>
-
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
-
-#define U64(p) ((__u64)(uintptr_t)(p))
 
 static long stress_seconds(void)
 {
@@ -54,49 +65,22 @@ static long stress_seconds(void)
 
 static double now_s(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
+	return mst_now_ns() / 1e9;
 }
 
-static int have_module(void)
-{
-	return access(MAILSLOT_CONTROL_PATH, F_OK) == 0;
-}
-
-#define NEED_MODULE() do {						\
-	if (!have_module())						\
-		SKIP(return, "mailslot.ko not loaded");			\
-} while (0)
-
+/* Mode 0666, messages up to 256 bytes; the server fd or -errno. */
 static int create_slot(const char *name, __u32 overflow, __u32 max_msgs,
 		       __u64 timeout)
 {
 	struct mailslot_create c = {
-		.name = U64(name), .mode = 0666, .max_msg_size = 256,
-		.max_msgs = max_msgs, .overflow = overflow,
-		.read_timeout_ns = timeout,
+		.mode = 0666, .max_msg_size = 256, .max_msgs = max_msgs,
+		.overflow = overflow, .read_timeout_ns = timeout,
 	};
-	int ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
-	int fd;
 
-	if (ctl < 0)
-		return -1;
-	fd = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
-	close(ctl);
-	return fd;
+	return mst_slot_create_args(&c, name);
 }
 
-static int open_slot(const char *name, int flags)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), MAILSLOT_DEV_DIR "/%s", name);
-	return open(path, flags | O_CLOEXEC);
-}
-
-/* Every test is bounded by STRESS_SECONDS, not by the harness's 30 s. */
+/* Each test sets its own timeout: the harness's 30 s is too short. */
 FIXTURE(stress) {
 	int unused;
 };
@@ -132,7 +116,7 @@ static void *ord_writer(void *arg)
 {
 	__u32 id = (uintptr_t)arg;
 	struct record rec = { .writer = id };
-	int fd = open_slot(ord_name, O_WRONLY);
+	int fd = mst_slot_open(ord_name, O_WRONLY);
 
 	if (fd < 0) {
 		atomic_fetch_add(&ord_bad, 1);
@@ -169,7 +153,7 @@ static void *ord_read(void *arg)
 		long n;
 
 		memset(&rv, 0, sizeof(rv));
-		rv.buf = U64(&rec);
+		rv.buf = MST_U64(&rec);
 		rv.size = sizeof(rec);
 		n = ioctl(r->fd, MAILSLOT_IOC_RECV, &rv);
 		if (n < 0) {
@@ -204,8 +188,8 @@ static void *ord_churner(void *arg)
 {
 	(void)arg;
 	while (!atomic_load(&ord_stop)) {
-		int a = open_slot(ord_name, O_RDONLY | O_NONBLOCK);
-		int b = open_slot(ord_name, O_WRONLY | O_NONBLOCK);
+		int a = mst_slot_open(ord_name, O_RDONLY | O_NONBLOCK);
+		int b = mst_slot_open(ord_name, O_WRONLY | O_NONBLOCK);
 		char buf[256];
 
 		if (a >= 0 && read(a, buf, sizeof(buf)) < 0 && errno != EAGAIN)
@@ -227,15 +211,15 @@ STRESS_TEST(ordering)
 	double t0;
 	int srv, i;
 
-	NEED_MODULE();
-	snprintf(ord_name, sizeof(ord_name), "ksft-stress-%d", getpid());
+	MST_NEED_MODULE();
+	snprintf(ord_name, sizeof(ord_name), "%s", mst_name("stress"));
 	/* BLOCK: writers wait for room, nothing is dropped */
 	srv = create_slot(ord_name, MAILSLOT_OVERFLOW_BLOCK, 64, 100000000ULL);
 	ASSERT_LE(0, srv);
 	/* READERS listeners, and the server, a reader like them */
 	for (i = 0; i <= READERS; i++) {
 		memset(&rd[i], 0, sizeof(rd[i]));
-		rd[i].fd = i < READERS ? open_slot(ord_name, O_RDONLY) : srv;
+		rd[i].fd = i < READERS ? mst_slot_open(ord_name, O_RDONLY) : srv;
 		ASSERT_LE(0, rd[i].fd);
 		ASSERT_EQ(0, pthread_create(&r[i], NULL, ord_read, &rd[i]));
 	}
@@ -280,7 +264,7 @@ static pid_t spawn_blocked(const char *name, int srv, int do_write)
 		int fd;
 
 		close(srv);	/* the parent's server only */
-		fd = open_slot(name, do_write ? O_WRONLY : O_RDONLY);
+		fd = mst_slot_open(name, do_write ? O_WRONLY : O_RDONLY);
 
 		if (fd < 0)
 			_exit(2);
@@ -300,8 +284,8 @@ STRESS_TEST(sigkill_blocked)
 	long secs = stress_seconds(), rounds = 0;
 	double t0 = now_s();
 
-	NEED_MODULE();
-	snprintf(name, sizeof(name), "ksft-stress-kill-%d", getpid());
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("stress-kill"));
 	do {
 		pid_t kids[6];
 		int srv, w, i, status;
@@ -323,7 +307,7 @@ STRESS_TEST(sigkill_blocked)
 		fcntl(srv, F_SETFL, O_NONBLOCK);
 		while (read(srv, buf, sizeof(buf)) > 0)
 			;
-		w = open_slot(name, O_WRONLY | O_NONBLOCK);
+		w = mst_slot_open(name, O_WRONLY | O_NONBLOCK);
 		ASSERT_LE(0, w);
 		ASSERT_EQ(5, write(w, "alive", 5));
 		ASSERT_EQ(5, read(srv, buf, sizeof(buf)));
@@ -342,8 +326,8 @@ STRESS_TEST(server_close)
 	long secs = stress_seconds(), rounds = 0;
 	double t0 = now_s();
 
-	NEED_MODULE();
-	snprintf(name, sizeof(name), "ksft-stress-close-%d", getpid());
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("stress-close"));
 	do {
 		pid_t kids[4];
 		int srv, i, status;
@@ -357,7 +341,7 @@ STRESS_TEST(server_close)
 				int fd;
 
 				close(srv);	/* or the slot outlives the parent's close */
-				fd = open_slot(name, O_WRONLY);
+				fd = mst_slot_open(name, O_WRONLY);
 				if (fd < 0)
 					_exit(3);
 				alarm(60);	/* a hang fails, not blocks, the test */
@@ -388,7 +372,7 @@ STRESS_TEST(bulk_exit)
 	double t0 = now_s();
 	int ctl;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ctl = open(MAILSLOT_CONTROL_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, ctl);
 	do {
@@ -415,7 +399,7 @@ STRESS_TEST(bulk_exit)
 		}
 		close(go[0]);
 		close(go[1]);		/* EOF: every child exits now */
-		w.fds = U64(objs);
+		w.fds = MST_U64(objs);
 		w.count = MAILSLOT_WAIT_MAX;
 		w.flags = MAILSLOT_WAIT_ALL;
 		w.timeout_ns = 60ULL * 1000000000ULL;
@@ -443,13 +427,13 @@ STRESS_TEST(rmmod_under_load)
 	char name[64];
 	int srv, w, i;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	if (geteuid() != 0)
 		SKIP(return, "delete_module needs root");
-	snprintf(name, sizeof(name), "ksft-stress-rmmod-%d", getpid());
+	snprintf(name, sizeof(name), "%s", mst_name("stress-rmmod"));
 	srv = create_slot(name, MAILSLOT_OVERFLOW_DROP, 16, 0);
 	ASSERT_LE(0, srv);
-	w = open_slot(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	for (i = 0; i < 200; i++) {
 		long ret;
@@ -468,42 +452,8 @@ STRESS_TEST(rmmod_under_load)
 
 /* ------------------------------------------------------------------ */
 
-#define CG "/sys/fs/cgroup"
-#define PARAM_BYTES "/sys/module/mailslot/parameters/max_queued_bytes_per_user"
-
-static int cg_write(const char *file, const char *val)
-{
-	int fd = open(file, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
-static long cg_read(const char *file, const char *key)
-{
-	char buf[4096], *p;
-	long v = -1;
-	ssize_t n;
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	if (!key)
-		return strtol(buf, NULL, 10);
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, key, strlen(key)) && p[strlen(key)] == ' ')
-			return strtol(p + strlen(key) + 1, NULL, 10);
-	return v;
-}
+#define CG MST_CGROUP_ROOT
+#define PARAM_BYTES MST_PARAM_DIR "max_queued_bytes_per_user"
 
 /* What the flooding child found, in memory the parent mapped beforehand. */
 struct flood_res {
@@ -551,7 +501,7 @@ static void __attribute__((noreturn)) memcg_flood_child(const char *cg,
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	res->stage = 1;
-	if (cg_write(procs, pid) || setgid(1000) || setuid(1000))
+	if (mst_write_file(procs, pid) || setgid(1000) || setuid(1000))
 		_exit(10);
 	prefault_stack();
 	errno = 0;
@@ -572,7 +522,7 @@ static void __attribute__((noreturn)) memcg_flood_child(const char *cg,
 		int fd;
 
 		snprintf(n, sizeof(n), "ksft-flood-%d-%d", getpid(), i);
-		c.name = U64(n);
+		c.name = MST_U64(n);
 		fd = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
 		if (fd < 0) {
 			if (errno == ENOSPC) {
@@ -643,17 +593,17 @@ static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
 	int status;
 	pid_t kid;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	if (geteuid() != 0)
 		SKIP(return, "needs root to set up the cgroup and drop to uid 1000");
 	if (access(CG "/cgroup.subtree_control", F_OK))
 		SKIP(return, "no cgroup2 at " CG);
-	cg_write(CG "/cgroup.subtree_control", "+memory");
+	mst_write_file(CG "/cgroup.subtree_control", "+memory");
 	snprintf(cg, sizeof(cg), CG "/ksft-mailslot-%d", getpid());
 	if (mkdir(cg, 0755))
 		SKIP(return, "mkdir %s: %s", cg, strerror(errno));
 	snprintf(file, sizeof(file), "%s/memory.max", cg);
-	if (cg_write(file, "67108864")) {
+	if (mst_write_file(file, "67108864")) {
 		rmdir(cg);
 		SKIP(return, "no memory controller (memory.max)");
 	}
@@ -667,9 +617,9 @@ static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
 	 * module refuses (ENOSPC) before the cgroup's OOM killer acts.  A 64
 	 * KiB message takes a 128 KiB kmalloc: 16 MiB of queue is ~32 MiB.
 	 */
-	old_limit = cg_read(PARAM_BYTES, NULL);
+	old_limit = mst_read_long(PARAM_BYTES, NULL);
 	ASSERT_LT(0, old_limit);
-	ASSERT_EQ(0, cg_write(PARAM_BYTES, limit));
+	ASSERT_EQ(0, mst_write_file(PARAM_BYTES, limit));
 	kid = fork();
 	ASSERT_LE(0, kid);
 	if (kid == 0)
@@ -680,17 +630,17 @@ static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
 	       waitpid(kid, &status, WNOHANG | WUNTRACED) == 0)
 		usleep(10000);
 	snprintf(oldbuf, sizeof(oldbuf), "%ld", old_limit);
-	cg_write(PARAM_BYTES, oldbuf);
+	mst_write_file(PARAM_BYTES, oldbuf);
 	ASSERT_TRUE(__atomic_load_n(&res->done, __ATOMIC_ACQUIRE)) {
 		snprintf(file, sizeof(file), "%s/memory.events", cg);
 		TH_LOG("the flooding child ended (status 0x%x, stage %d, oom_kill %ld)",
-		       status, res->stage, cg_read(file, "oom_kill"));
+		       status, res->stage, mst_read_long(file, "oom_kill"));
 		rmdir(cg);
 	}
 	snprintf(file, sizeof(file), "%s/memory.current", cg);
-	current = cg_read(file, NULL);
+	current = mst_read_long(file, NULL);
 	snprintf(file, sizeof(file), "%s/memory.peak", cg);
-	peak = cg_read(file, NULL);
+	peak = mst_read_long(file, NULL);
 	kill(kid, SIGKILL);
 	ASSERT_EQ(kid, waitpid(kid, &status, 0));
 	printf("# memcg_flood: %ld slots, %ld messages of 64 KiB; refused: ENOSPC %ld, EAGAIN %ld, ENOMEM %ld, other %ld (%s); memory.current %ld KiB (peak %ld KiB) of max %ld KiB\n",
@@ -704,14 +654,14 @@ static void memcg_flood(struct __test_metadata *_metadata, const char *limit,
 		TH_LOG("not refused with %s", strerror(want_errno));
 	EXPECT_LE(current, max);
 	snprintf(file, sizeof(file), "%s/memory.events", cg);
-	EXPECT_EQ(0, cg_read(file, "oom_kill")) TH_LOG("the flood was OOM-killed, not refused");
+	EXPECT_EQ(0, mst_read_long(file, "oom_kill")) TH_LOG("the flood was OOM-killed, not refused");
 	munmap(res, sizeof(*res));
 
 	/* after close, the charge goes away (slab pages shared with other
 	 * cgroups' objects are reparented, not freed: allow 2 MiB) */
 	snprintf(file, sizeof(file), "%s/memory.current", cg);
 	for (int i = 0; i < 50; i++) {
-		after = cg_read(file, NULL);
+		after = mst_read_long(file, NULL);
 		if (after < (2L << 20))
 			break;
 		usleep(100000);
@@ -730,6 +680,476 @@ STRESS_TEST(memcg_flood)
 STRESS_TEST(memcg_flood_over_cgroup)
 {
 	memcg_flood(_metadata, "268435456", ENOMEM);
+}
+
+/* ------------------------------------------------------------------ */
+/* High volume, sized to the kernel's speed */
+
+#define NWT	3	/* writer threads */
+#define NWP	2	/* writer processes */
+#define NW	(NWT + NWP)
+#define PER_W_MAX 1000	/* messages per writer on a fast kernel */
+#define PER_W_MIN 200	/* ... on a slow one (KASAN, lockdep, TCG) */
+
+static unsigned int per_w = PER_W_MAX;
+#define MAXSZ	600
+
+struct hdr {
+	uint32_t writer;
+	uint32_t n;
+	uint32_t len;
+	uint32_t sum;
+};
+
+static uint32_t fill(char *buf, uint32_t writer, uint32_t n)
+{
+	struct hdr *h = (void *)buf;
+	uint32_t len = sizeof(*h) + (writer * 131 + n * 17) % (MAXSZ - sizeof(*h));
+	uint32_t i, sum = 0;
+
+	h->writer = writer;
+	h->n = n;
+	h->len = len;
+	for (i = sizeof(*h); i < len; i++) {
+		buf[i] = (char)(writer + n * 7 + i);
+		sum += (unsigned char)buf[i];
+	}
+	h->sum = sum;
+	return len;
+}
+
+/* 0 if @buf is a good message and the next one from its writer. */
+static int check(const char *buf, int len, uint32_t *next)
+{
+	const struct hdr *h = (const void *)buf;
+	uint32_t i, sum = 0;
+
+	if (len < (int)sizeof(*h) || h->len != (uint32_t)len || h->writer >= NW)
+		return 1;
+	for (i = sizeof(*h); i < (uint32_t)len; i++) {
+		if (buf[i] != (char)(h->writer + h->n * 7 + i))
+			return 2;
+		sum += (unsigned char)buf[i];
+	}
+	if (sum != h->sum)
+		return 3;
+	if (h->n != next[h->writer])
+		return 4;
+	next[h->writer]++;
+	return 0;
+}
+
+struct rdr {
+	int fd;
+	int batch;
+	int err;
+	long got;
+};
+
+static void *reader(void *arg)
+{
+	struct rdr *r = arg;
+	static __thread char buf[65536];
+	uint32_t next[NW] = { 0 };
+
+	while (r->got < (long)NW * per_w) {
+		if (r->batch) {
+			struct mailslot_recv_batch b = {
+				.buf = (uintptr_t)buf, .size = sizeof(buf),
+				.max_msgs = 37,
+			};
+			uint64_t off = 0;
+			int n, k;
+
+			n = ioctl(r->fd, MAILSLOT_IOC_RECV_BATCH, &b);
+			if (n <= 0) {
+				r->err = 100 + errno;
+				return NULL;
+			}
+			for (k = 0; k < n; k++) {
+				struct mailslot_msg_info *mi = (void *)(buf + off);
+
+				r->err = check(buf + off + sizeof(*mi), mi->size, next);
+				if (r->err)
+					return NULL;
+				off += MAILSLOT_RECORD_SIZE(mi->size);
+				r->got++;
+			}
+			if (off != b.bytes) {
+				r->err = 5;
+				return NULL;
+			}
+		} else {
+			int n = read(r->fd, buf, sizeof(buf));
+
+			if (n <= 0) {
+				r->err = 200 + errno;
+				return NULL;
+			}
+			r->err = check(buf, n, next);
+			if (r->err)
+				return NULL;
+			r->got++;
+		}
+	}
+	return NULL;
+}
+
+struct wrt {
+	int fd;
+	uint32_t id;
+	int err;
+};
+
+static void *writer(void *arg)
+{
+	struct wrt *w = arg;
+	char buf[MAXSZ];
+	uint32_t n;
+
+	for (n = 0; n < per_w; n++) {
+		int len = fill(buf, w->id, n);
+
+		if (write(w->fd, buf, len) != len) {
+			w->err = errno;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Pick the number of messages per writer so that the test takes about 30 s
+ * at most: time 50 messages through a slot with four readers.
+ */
+static void calibrate(void)
+{
+	const char *name = mst_name("calib");
+	int srv, w, l[3], i, k;
+	char buf[MAXSZ];
+	uint64_t t0, per_msg, n;
+
+	srv = mst_slot_create_lim(name, MAXSZ, 0, 0, MAILSLOT_OVERFLOW_BLOCK, 0);
+	w = mst_slot_open(name, O_WRONLY);
+	for (k = 0; k < 3; k++)
+		l[k] = mst_slot_open(name, O_RDONLY);
+	t0 = mst_now_ns();
+	for (i = 0; i < 50; i++) {
+		if (write(w, buf, fill(buf, 0, i)) < 0)
+			break;
+		for (k = 0; k < 3; k++)
+			(void)!read(l[k], buf, sizeof(buf));
+		(void)!read(srv, buf, sizeof(buf));
+	}
+	/* threads and blocking cost about four times the straight loop */
+	per_msg = (mst_now_ns() - t0) / 50 * 4;
+	n = 30000000000ull / (per_msg ? per_msg : 1) / NW;
+	per_w = n > PER_W_MAX ? PER_W_MAX : n < PER_W_MIN ? PER_W_MIN : n;
+	for (k = 0; k < 3; k++)
+		close(l[k]);
+	close(w);
+	close(srv);
+}
+
+TEST_F_TIMEOUT(stress, many_writers_many_readers, 100)
+{
+	const char *name = mst_name("stress");
+	struct rdr rd[4] = { 0 };
+	struct wrt wr[NWT] = { 0 };
+	pthread_t rt[4], wt[NWT];
+	pid_t wp[NWP], rp;
+	struct mailslot_info info;
+	int srv, i, status;
+
+	calibrate();
+	TH_LOG("%u writers x %u messages", NW, per_w);
+	srv = mst_slot_create_lim(name, MAXSZ, 16, 4096, MAILSLOT_OVERFLOW_BLOCK,
+			      MAILSLOT_TIMEOUT_INFINITE);
+	ASSERT_LE(0, srv);
+	/* readers: the server, two listener threads (one batched), one process */
+	rd[0].fd = srv;
+	for (i = 1; i < 3; i++) {
+		rd[i].fd = mst_slot_open(name, O_RDONLY);
+		ASSERT_LE(0, rd[i].fd);
+	}
+	rd[2].batch = 1;
+	rd[3].fd = mst_slot_open(name, O_RDONLY);
+	ASSERT_LE(0, rd[3].fd);
+	rp = fork();
+	ASSERT_LE(0, rp);
+	if (!rp) {
+		reader(&rd[3]);
+		_exit(rd[3].err ? rd[3].err : rd[3].got == NW * per_w ? 0 : 250);
+	}
+	close(rd[3].fd);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, pthread_create(&rt[i], NULL, reader, &rd[i]));
+
+	for (i = 0; i < NWP; i++) {
+		wp[i] = fork();
+		ASSERT_LE(0, wp[i]);
+		if (!wp[i]) {
+			struct wrt w = { mst_slot_open(name, O_WRONLY), NWT + i, 0 };
+
+			if (w.fd < 0)
+				_exit(1);
+			writer(&w);
+			_exit(w.err ? 2 : 0);
+		}
+	}
+	for (i = 0; i < NWT; i++) {
+		wr[i].fd = mst_slot_open(name, O_WRONLY);
+		ASSERT_LE(0, wr[i].fd);
+		wr[i].id = i;
+		ASSERT_EQ(0, pthread_create(&wt[i], NULL, writer, &wr[i]));
+	}
+
+	for (i = 0; i < NWT; i++) {
+		pthread_join(wt[i], NULL);
+		EXPECT_EQ(0, wr[i].err);
+		close(wr[i].fd);
+	}
+	for (i = 0; i < NWP; i++) {
+		ASSERT_EQ(wp[i], waitpid(wp[i], &status, 0));
+		EXPECT_EQ(0, status);
+	}
+	for (i = 0; i < 3; i++) {
+		pthread_join(rt[i], NULL);
+		EXPECT_EQ(0, rd[i].err) TH_LOG("reader %d", i);
+		EXPECT_EQ(NW * per_w, rd[i].got);
+	}
+	ASSERT_EQ(rp, waitpid(rp, &status, 0));
+	EXPECT_EQ(0, status);
+	ASSERT_EQ(0, mst_slot_info(srv, &info));
+	EXPECT_EQ(NW * per_w, info.sent);
+	EXPECT_EQ(0, info.msgs);
+	EXPECT_EQ(0, info.drops);
+	close(rd[1].fd);
+	close(rd[2].fd);
+	close(srv);
+}
+
+/* Drop-oldest under load: for every reader, received + dropped == sent. */
+struct drd {
+	int fd;
+	long got;
+	int err;
+	int *stop;	/* __atomic */
+};
+
+static void *drop_reader(void *arg)
+{
+	struct drd *r = arg;
+	char buf[MAXSZ];
+	uint64_t last = 0;
+
+	for (;;) {
+		struct mailslot_recv rv = { .buf = (uintptr_t)buf, .size = sizeof(buf) };
+		int stopped = __atomic_load_n(r->stop, __ATOMIC_SEQ_CST);
+		int n = ioctl(r->fd, MAILSLOT_IOC_RECV, &rv);
+
+		if (n < 0) {
+			if (errno == EAGAIN && !stopped)
+				continue;
+			if (errno == EAGAIN)
+				return NULL;
+			r->err = errno;
+			return NULL;
+		}
+		if (rv.info.seq <= last) {
+			r->err = 1000;
+			return NULL;
+		}
+		last = rv.info.seq;
+		r->got++;
+	}
+}
+
+TEST_F_TIMEOUT(stress, drop_accounting, 100)
+{
+	const char *name = mst_name("stress");
+	struct drd rd[3] = { 0 };
+	struct wrt wr[NWT] = { 0 };
+	pthread_t rt[3], wt[NWT];
+	int stop = 0;
+	int srv, i;
+
+	calibrate();
+	srv = mst_slot_create_lim(name, MAXSZ, 8, 0, MAILSLOT_OVERFLOW_DROP, 0);
+	ASSERT_LE(0, srv);
+	rd[0].fd = srv;
+	for (i = 1; i < 3; i++) {
+		rd[i].fd = mst_slot_open(name, O_RDONLY);
+		ASSERT_LE(0, rd[i].fd);
+	}
+	for (i = 0; i < 3; i++) {
+		rd[i].stop = &stop;
+		ASSERT_EQ(0, pthread_create(&rt[i], NULL, drop_reader, &rd[i]));
+	}
+	for (i = 0; i < NWT; i++) {
+		wr[i].fd = mst_slot_open(name, O_WRONLY);
+		ASSERT_LE(0, wr[i].fd);
+		wr[i].id = i;
+		ASSERT_EQ(0, pthread_create(&wt[i], NULL, writer, &wr[i]));
+	}
+	for (i = 0; i < NWT; i++) {
+		pthread_join(wt[i], NULL);
+		EXPECT_EQ(0, wr[i].err);
+		close(wr[i].fd);
+	}
+	__atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < 3; i++) {
+		struct mailslot_info info;
+
+		pthread_join(rt[i], NULL);
+		EXPECT_EQ(0, rd[i].err);
+		ASSERT_EQ(0, mst_slot_info(rd[i].fd, &info));
+		EXPECT_EQ(0, info.msgs);
+		EXPECT_EQ(NWT * per_w, info.sent);
+		EXPECT_EQ(NWT * per_w, rd[i].got + info.drops)
+			TH_LOG("reader %d got %ld drops %llu", i, rd[i].got,
+			       (unsigned long long)info.drops);
+	}
+	close(rd[1].fd);
+	close(rd[2].fd);
+	close(srv);
+}
+
+struct closer_rd {
+	int fd;
+	int err;
+	long got;
+};
+
+static void *read_until_eof(void *arg)
+{
+	struct closer_rd *r = arg;
+	char buf[MAXSZ];
+
+	for (;;) {
+		int n = read(r->fd, buf, sizeof(buf));
+
+		if (n == 0)
+			return NULL;
+		if (n < 0) {
+			r->err = errno;
+			return NULL;
+		}
+		r->got++;
+	}
+}
+
+struct closer_wr {
+	int fd;
+	int err;
+	long sent;
+};
+
+static void *write_until_epipe(void *arg)
+{
+	struct closer_wr *w = arg;
+	char buf[64] = "m";
+
+	for (;;) {
+		if (write(w->fd, buf, sizeof(buf)) != sizeof(buf)) {
+			w->err = errno;
+			return NULL;
+		}
+		w->sent++;
+	}
+}
+
+/* Close the server while writers are blocked and readers are reading. */
+TEST_F_TIMEOUT(stress, close_under_load, 100)
+{
+	int round;
+
+	for (round = 0; round < 20; round++) {
+		const char *name = mst_name("close");
+		struct closer_rd rd[3] = { 0 };
+		struct closer_wr wr[4] = { 0 };
+		pthread_t rt[3], wt[4];
+		long sent = 0;
+		int srv, i;
+
+		srv = mst_slot_create_lim(name, 64, 2, 0, MAILSLOT_OVERFLOW_BLOCK,
+				      MAILSLOT_TIMEOUT_INFINITE);
+		ASSERT_LE(0, srv);
+		for (i = 0; i < 3; i++) {
+			rd[i].fd = mst_slot_open(name, O_RDONLY);
+			ASSERT_LE(0, rd[i].fd);
+			ASSERT_EQ(0, pthread_create(&rt[i], NULL, read_until_eof,
+						    &rd[i]));
+		}
+		for (i = 0; i < 4; i++) {
+			wr[i].fd = mst_slot_open(name, O_WRONLY);
+			ASSERT_LE(0, wr[i].fd);
+			ASSERT_EQ(0, pthread_create(&wt[i], NULL,
+						    write_until_epipe, &wr[i]));
+		}
+		/* the server never reads: writers block on its full queue */
+		usleep(1000 * (round % 5) * 10);
+		close(srv);
+		for (i = 0; i < 4; i++) {
+			pthread_join(wt[i], NULL);
+			EXPECT_EQ(EPIPE, wr[i].err);
+			sent += wr[i].sent;
+			close(wr[i].fd);
+		}
+		for (i = 0; i < 3; i++) {
+			pthread_join(rt[i], NULL);
+			EXPECT_EQ(0, rd[i].err);
+			/* every listener got every message sent */
+			EXPECT_EQ(sent, rd[i].got);
+			close(rd[i].fd);
+		}
+		/* the server queue holds 2 before writers block */
+		EXPECT_GE(2, sent);
+	}
+}
+
+/* Readers and writers opening and closing while messages flow. */
+static void *churn(void *arg)
+{
+	const char *name = arg;
+	char buf[MAXSZ];
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		int fd = mst_slot_open(name, (i & 1) ? O_RDWR : O_RDONLY);
+
+		if (fd < 0)
+			return (void *)1;
+		if ((i & 1) && write(fd, "churn", 5) != 5)
+			return (void *)2;
+		if (i % 3 == 0)
+			(void)!read(fd, buf, sizeof(buf));
+		close(fd);
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(stress, open_close_churn, 100)
+{
+	const char *name = mst_name("churn");
+	pthread_t t[4];
+	void *ret;
+	char buf[MAXSZ];
+	int srv, i;
+
+	srv = mst_slot_create_lim(name, MAXSZ, 1000, 0, MAILSLOT_OVERFLOW_DROP, 0);
+	ASSERT_LE(0, srv);
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, churn, (void *)name));
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], &ret);
+		EXPECT_EQ(NULL, ret);
+	}
+	i = 0;
+	while (read(srv, buf, sizeof(buf)) == 5)
+		i++;
+	EXPECT_EQ(600, i);
+	close(srv);
 }
 
 TEST_HARNESS_MAIN

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tracepoints (issue 9, item 3): every mailslot event exists under
+ * Tracepoints: every mailslot event exists under
  * events/mailslot/ of tracefs, and the slot events fire with the slot's name
  * and the message size.  Each test uses its own trace instance, so the
  * global buffer and other tracers are left alone.  Skips when tracefs is
@@ -9,7 +9,7 @@
 #define _GNU_SOURCE
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 static const char * const trace_events[] = {
@@ -75,7 +75,7 @@ static int event_enable(const char *inst, const char *event, int on)
 
 	snprintf(path, sizeof(path), "%s/events/mailslot/%s/enable", inst,
 		 event);
-	return write_file_str(path, on ? "1" : "0");
+	return mst_write_file(path, on ? "1" : "0");
 }
 
 /* The instance's trace buffer as text (malloc'ed, NUL-terminated). */
@@ -150,7 +150,7 @@ TEST_F(trace, events_present)
 
 TEST_F(trace, send_receive)
 {
-	const char *name = slot_name("trace");
+	const char *name = mst_name("trace");
 	const char msg[] = "trace-hello";	/* 11 bytes */
 	char want_name[300], buf[64], *text;
 	int srv, w;
@@ -161,11 +161,11 @@ TEST_F(trace, send_receive)
 	ASSERT_EQ(0, event_enable(self->inst, "mailslot_send", 1));
 	ASSERT_EQ(0, event_enable(self->inst, "mailslot_receive", 1));
 
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	if (srv == -EOPNOTSUPP)
 		SKIP(return, "slots not implemented by this module");
 	ASSERT_LE(0, srv) TH_LOG("create: %s", strerror(-srv));
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w) TH_LOG("open: %s", strerror(errno));
 	ASSERT_EQ((ssize_t)strlen(msg), write(w, msg, strlen(msg)));
 	ASSERT_EQ((ssize_t)strlen(msg), read(srv, buf, sizeof(buf)));
@@ -188,7 +188,7 @@ TEST_F(trace, send_receive)
 
 TEST_F(trace, create_destroy)
 {
-	const char *name = slot_name("trace");
+	const char *name = mst_name("trace");
 	char want_name[300], *text;
 	int srv;
 
@@ -197,7 +197,7 @@ TEST_F(trace, create_destroy)
 
 	ASSERT_EQ(0, event_enable(self->inst, "mailslot_slot_create", 1));
 	ASSERT_EQ(0, event_enable(self->inst, "mailslot_slot_destroy", 1));
-	srv = slot_create(name);
+	srv = mst_slot_create(name);
 	if (srv == -EOPNOTSUPP)
 		SKIP(return, "slots not implemented by this module");
 	ASSERT_LE(0, srv) TH_LOG("create: %s", strerror(-srv));
@@ -216,7 +216,7 @@ TEST_F(trace, create_destroy)
 
 TEST_F(trace, drop)
 {
-	const char *name = slot_name("trace");
+	const char *name = mst_name("trace");
 	char want_name[300], *text;
 	int srv, w;
 
@@ -225,9 +225,9 @@ TEST_F(trace, drop)
 
 	ASSERT_EQ(0, event_enable(self->inst, "mailslot_drop", 1));
 	/* one message per reader, the oldest dropped when full */
-	srv = slot_create_lim(name, 0, 1, 0, MAILSLOT_OVERFLOW_DROP, 0);
+	srv = mst_slot_create_lim(name, 0, 1, 0, MAILSLOT_OVERFLOW_DROP, 0);
 	ASSERT_LE(0, srv) TH_LOG("create: %s", strerror(-srv));
-	w = slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w) TH_LOG("open: %s", strerror(errno));
 	ASSERT_EQ(3, write(w, "one", 3));
 	ASSERT_EQ(3, write(w, "two", 3));
@@ -269,7 +269,7 @@ TEST_F(trace, proc_signal_and_wait)
 	}
 	close(go[0]);
 
-	ctl = slot_control();
+	ctl = mst_control();
 	ASSERT_LE(0, ctl);
 	memset(&po, 0, sizeof(po));
 	po.pid = pid;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MAILSLOT_IOC_WAIT (issue 5 item 5): wait-any index, wait-all, timeouts
+ * MAILSLOT_IOC_WAIT: wait-any index, wait-all, timeouts
  * (relative and absolute, really waited), signals, an fd closed during the
  * wait, slot readers mixed with process objects, and error paths.
  */
@@ -9,16 +9,11 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "proc_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
-#define NEED_MODULE() do {						\
-		if (!pu_have_module())					\
-			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
-	} while (0)
-
 /* Generous: TCG guests are slow. */
-#define SLACK_NS	(5 * PU_SEC)
+#define SLACK_NS	(5 * MST_SEC)
 
 struct kids {
 	int n;
@@ -33,10 +28,10 @@ static int kids_start(struct kids *k, int n)
 
 	k->n = n;
 	for (i = 0; i < n; i++) {
-		k->pid[i] = pu_spawn(10 + i, k->pipe[i]);
+		k->pid[i] = mst_spawn(10 + i, k->pipe[i]);
 		if (k->pid[i] < 0)
 			return -1;
-		k->obj[i] = pu_open(k->pid[i], 0);
+		k->obj[i] = mst_proc_open(k->pid[i], 0);
 		if (k->obj[i] < 0)
 			return -1;
 	}
@@ -55,8 +50,8 @@ static int kids_end(struct kids *k, int i)
 {
 	struct pollfd p = { .fd = k->obj[i], .events = POLLIN };
 
-	pu_release(k->pipe[i]);
-	if (pu_wait_zombie(k->pid[i]))
+	mst_release(k->pipe[i]);
+	if (mst_wait_zombie(k->pid[i]))
 		return -1;
 	return poll(&p, 1, 30000) == 1 ? 0 : -1;
 }
@@ -66,7 +61,7 @@ static void kids_stop(struct kids *k)
 	int i;
 
 	for (i = 0; i < k->n; i++) {
-		pu_release(k->pipe[i]);
+		mst_release(k->pipe[i]);
 		waitpid(k->pid[i], NULL, 0);
 		close(k->obj[i]);
 	}
@@ -77,24 +72,24 @@ TEST(wait_any_lowest_index)
 	struct kids k;
 	int rev[4];
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, kids_start(&k, 4));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(k.obj, 4, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(k.obj, 4, 0, 0));
 	ASSERT_EQ(0, kids_end(&k, 2));
-	EXPECT_EQ(2, pu_wait(k.obj, 4, 0, 0));
-	EXPECT_EQ(2, pu_wait(k.obj, 4, 0, MAILSLOT_TIMEOUT_INFINITE));
+	EXPECT_EQ(2, mst_wait(k.obj, 4, 0, 0));
+	EXPECT_EQ(2, mst_wait(k.obj, 4, 0, MAILSLOT_TIMEOUT_INFINITE));
 	ASSERT_EQ(0, kids_end(&k, 3));
-	EXPECT_EQ(2, pu_wait(k.obj, 4, 0, 0));
+	EXPECT_EQ(2, mst_wait(k.obj, 4, 0, 0));
 	ASSERT_EQ(0, kids_end(&k, 1));
-	EXPECT_EQ(1, pu_wait(k.obj, 4, 0, 0));
+	EXPECT_EQ(1, mst_wait(k.obj, 4, 0, 0));
 	/* order is the caller's: the last fd first */
 	rev[0] = k.obj[0];
 	rev[1] = k.obj[3];
 	rev[2] = k.obj[2];
 	rev[3] = k.obj[1];
-	EXPECT_EQ(1, pu_wait(rev, 4, 0, 0));
+	EXPECT_EQ(1, mst_wait(rev, 4, 0, 0));
 	/* wait-all still not satisfied: kid 0 runs */
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(k.obj, 4, MAILSLOT_WAIT_ALL, 20 * PU_MS));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(k.obj, 4, MAILSLOT_WAIT_ALL, 20 * MST_MS));
 	kids_stop(&k);
 }
 
@@ -111,10 +106,10 @@ static void *end_in_order(void *arg)
 	int i;
 
 	for (i = 0; i < e->k->n; i++) {
-		pu_sleep_ms(e->gap_ms);
+		mst_sleep_ms(e->gap_ms);
 		if (i == e->k->n - 1)
-			e->last_ns = pu_now();
-		pu_release(e->k->pipe[e->order[i]]);
+			e->last_ns = mst_now_ns();
+		mst_release(e->k->pipe[e->order[i]]);
 	}
 	return NULL;
 }
@@ -127,16 +122,16 @@ TEST(wait_all_waits_for_last)
 	uint64_t t1;
 	int i;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, kids_start(&k, 4));
 	e.k = &k;
 	ASSERT_EQ(0, pthread_create(&th, NULL, end_in_order, &e));
-	EXPECT_EQ(0, pu_wait(k.obj, 4, MAILSLOT_WAIT_ALL, 30 * PU_SEC));
-	t1 = pu_now();
+	EXPECT_EQ(0, mst_wait(k.obj, 4, MAILSLOT_WAIT_ALL, 30 * MST_SEC));
+	t1 = mst_now_ns();
 	ASSERT_EQ(0, pthread_join(th, NULL));
 	EXPECT_LE(e.last_ns, t1);
 	for (i = 0; i < 4; i++)
-		EXPECT_EQ(1, pu_signaled(k.obj[i]));
+		EXPECT_EQ(1, mst_signaled(k.obj[i]));
 	kids_stop(&k);
 }
 
@@ -145,18 +140,18 @@ TEST(relative_timeout_really_waits)
 	uint64_t t0, el;
 	struct kids k;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, kids_start(&k, 2));
-	t0 = pu_now();
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(k.obj, 2, 0, 300 * PU_MS));
-	el = pu_now() - t0;
-	EXPECT_LE(300 * PU_MS, el);
-	EXPECT_GE(300 * PU_MS + SLACK_NS, el);
-	t0 = pu_now();
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(k.obj, 2, MAILSLOT_WAIT_ALL, 200 * PU_MS));
-	el = pu_now() - t0;
-	EXPECT_LE(200 * PU_MS, el);
-	EXPECT_GE(200 * PU_MS + SLACK_NS, el);
+	t0 = mst_now_ns();
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(k.obj, 2, 0, 300 * MST_MS));
+	el = mst_now_ns() - t0;
+	EXPECT_LE(300 * MST_MS, el);
+	EXPECT_GE(300 * MST_MS + SLACK_NS, el);
+	t0 = mst_now_ns();
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(k.obj, 2, MAILSLOT_WAIT_ALL, 200 * MST_MS));
+	el = mst_now_ns() - t0;
+	EXPECT_LE(200 * MST_MS, el);
+	EXPECT_GE(200 * MST_MS + SLACK_NS, el);
 	kids_stop(&k);
 }
 
@@ -165,24 +160,24 @@ TEST(absolute_timeout)
 	uint64_t deadline, t1;
 	struct kids k;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, kids_start(&k, 1));
-	deadline = pu_now() + 250 * PU_MS;
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(k.obj, 1, MAILSLOT_WAIT_ABSOLUTE,
+	deadline = mst_now_ns() + 250 * MST_MS;
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(k.obj, 1, MAILSLOT_WAIT_ABSOLUTE,
 				      deadline));
-	t1 = pu_now();
+	t1 = mst_now_ns();
 	EXPECT_LE(deadline, t1);
 	EXPECT_GE(deadline + SLACK_NS, t1);
 	/* in the past: at once */
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(k.obj, 1, MAILSLOT_WAIT_ABSOLUTE, 0));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(k.obj, 1, MAILSLOT_WAIT_ABSOLUTE |
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(k.obj, 1, MAILSLOT_WAIT_ABSOLUTE, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(k.obj, 1, MAILSLOT_WAIT_ABSOLUTE |
 				      MAILSLOT_WAIT_ALL, 1));
 	/* signaled objects win over an expired deadline */
 	ASSERT_EQ(0, kids_end(&k, 0));
-	EXPECT_EQ(0, pu_wait(k.obj, 1, MAILSLOT_WAIT_ABSOLUTE, 1));
+	EXPECT_EQ(0, mst_wait(k.obj, 1, MAILSLOT_WAIT_ABSOLUTE, 1));
 	/* huge timeouts are forever, not an overflow */
-	EXPECT_EQ(0, pu_wait(k.obj, 1, 0, MAILSLOT_TIMEOUT_INFINITE - 1));
-	EXPECT_EQ(0, pu_wait(k.obj, 1, MAILSLOT_WAIT_ABSOLUTE,
+	EXPECT_EQ(0, mst_wait(k.obj, 1, 0, MAILSLOT_TIMEOUT_INFINITE - 1));
+	EXPECT_EQ(0, mst_wait(k.obj, 1, MAILSLOT_WAIT_ABSOLUTE,
 			     MAILSLOT_TIMEOUT_INFINITE - 1));
 	kids_stop(&k);
 }
@@ -203,8 +198,8 @@ static void *poke(void *arg)
 {
 	struct poker *p = arg;
 
-	pu_sleep_ms(p->ms);
-	if (pu_wait_in_syscall(p->tid, SYS_ioctl))
+	mst_sleep_ms(p->ms);
+	if (mst_wait_in_syscall(p->tid, SYS_ioctl))
 		fprintf(stderr, "poke: waiter not seen in ioctl\n");
 	pthread_kill(p->target, SIGUSR1);
 	return NULL;
@@ -224,10 +219,10 @@ static void signal_case(struct __test_metadata *_metadata, int restart,
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
 	ASSERT_EQ(0, kids_start(&k, 2));
 	ASSERT_EQ(0, pthread_create(&th, NULL, poke, &p));
-	t0 = pu_now();
-	EXPECT_EQ(-EINTR, pu_wait(k.obj, 2, flags, timeout));
-	el = pu_now() - t0;
-	EXPECT_LE(150 * PU_MS, el);
+	t0 = mst_now_ns();
+	EXPECT_EQ(-EINTR, mst_wait(k.obj, 2, flags, timeout));
+	el = mst_now_ns() - t0;
+	EXPECT_LE(150 * MST_MS, el);
 	EXPECT_GE(SLACK_NS, el);
 	ASSERT_EQ(0, pthread_join(th, NULL));
 	kids_stop(&k);
@@ -236,11 +231,11 @@ static void signal_case(struct __test_metadata *_metadata, int restart,
 
 TEST(signal_interrupts)
 {
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	signal_case(_metadata, 0, MAILSLOT_TIMEOUT_INFINITE, 0);
 	signal_case(_metadata, 1, MAILSLOT_TIMEOUT_INFINITE, MAILSLOT_WAIT_ALL);
-	signal_case(_metadata, 1, 20 * PU_SEC, 0);
-	signal_case(_metadata, 0, pu_now() + 20 * PU_SEC, MAILSLOT_WAIT_ABSOLUTE);
+	signal_case(_metadata, 1, 20 * MST_SEC, 0);
+	signal_case(_metadata, 0, mst_now_ns() + 20 * MST_SEC, MAILSLOT_WAIT_ABSOLUTE);
 }
 
 /* A fatal signal ends a waiter cleanly. */
@@ -250,15 +245,15 @@ TEST(killed_while_waiting)
 	pid_t w;
 	int wstatus;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, kids_start(&k, 2));
 	w = fork();
 	ASSERT_LE(0, w);
 	if (w == 0) {
-		pu_wait(k.obj, 2, MAILSLOT_WAIT_ALL, MAILSLOT_TIMEOUT_INFINITE);
+		mst_wait(k.obj, 2, MAILSLOT_WAIT_ALL, MAILSLOT_TIMEOUT_INFINITE);
 		_exit(1);
 	}
-	pu_sleep_ms(200);
+	mst_sleep_ms(200);
 	ASSERT_EQ(0, kill(w, SIGKILL));
 	ASSERT_EQ(w, waitpid(w, &wstatus, 0));
 	EXPECT_TRUE(WIFSIGNALED(wstatus));
@@ -278,11 +273,11 @@ static void *close_then_end(void *arg)
 	int p[2] = { -1, c->pipe1 };
 
 	/* close only once the waiter sleeps in MAILSLOT_IOC_WAIT */
-	if (pu_wait_in_syscall(c->tid, SYS_ioctl))
+	if (mst_wait_in_syscall(c->tid, SYS_ioctl))
 		fprintf(stderr, "closer: waiter not seen in ioctl\n");
 	close(c->fd);
-	pu_sleep_ms(c->ms);
-	pu_release(p);
+	mst_sleep_ms(c->ms);
+	mst_release(p);
 	return NULL;
 }
 
@@ -298,9 +293,9 @@ TEST(fd_closed_during_wait)
 	pthread_t th;
 	int fds[2];
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, kids_start(&k, 2));
-	refs0 = pu_module_refs();
+	refs0 = mst_module_refs();
 	fds[0] = k.obj[0];
 	fds[1] = dup(k.obj[1]);
 	ASSERT_LE(0, fds[1]);
@@ -310,12 +305,12 @@ TEST(fd_closed_during_wait)
 	c.pipe1 = k.pipe[1][1];
 	k.pipe[1][1] = -1;
 	ASSERT_EQ(0, pthread_create(&th, NULL, close_then_end, &c));
-	EXPECT_EQ(1, pu_wait(fds, 2, 0, 30 * PU_SEC));
+	EXPECT_EQ(1, mst_wait(fds, 2, 0, 30 * MST_SEC));
 	ASSERT_EQ(0, pthread_join(th, NULL));
 	/* the closed fd is gone now */
 	EXPECT_EQ(-1, fcntl(fds[1], F_GETFD));
 	if (refs0 >= 0)
-		EXPECT_EQ(refs0 - 1, pu_module_refs());
+		EXPECT_EQ(refs0 - 1, mst_module_refs());
 	kids_stop(&k);
 }
 
@@ -340,7 +335,7 @@ static void *send_later(void *arg)
 {
 	struct sender *s = arg;
 
-	pu_sleep_ms(s->ms);
+	mst_sleep_ms(s->ms);
 	if (write(s->fd, "ping", 4) != 4)
 		perror("send_later");
 	return NULL;
@@ -349,54 +344,55 @@ static void *send_later(void *arg)
 TEST(mixed_with_slot_readers)
 {
 	struct sender s = { .ms = 150 };
-	char name[128], buf[64];
+	const char *name = mst_name("wait-basic-mixed");
+	char buf[64];
 	int srv, wr, rd, fds[3];
 	struct kids k;
 	pthread_t th;
 
-	NEED_MODULE();
-	srv = pu_slot_create(name, sizeof(name), "wait-basic", "mixed", 0);
-	ASSERT_LE(0, srv) TH_LOG("CREATE: %s", strerror(errno));
-	wr = pu_slot_open(name, O_WRONLY);
+	MST_NEED_MODULE();
+	srv = mst_slot_create(name);
+	ASSERT_LE(0, srv) TH_LOG("CREATE: %s", strerror(-srv));
+	wr = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, wr);
-	rd = pu_slot_open(name, O_RDONLY | O_NONBLOCK);
+	rd = mst_slot_open(name, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, rd);
 	ASSERT_EQ(0, kids_start(&k, 1));
 
 	fds[0] = k.obj[0];
 	fds[1] = srv;
 	fds[2] = rd;
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(fds, 3, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(fds, 3, 0, 0));
 	/* a message wakes wait-any with the lowest reader's index */
 	s.fd = wr;
 	ASSERT_EQ(0, pthread_create(&th, NULL, send_later, &s));
-	EXPECT_EQ(1, pu_wait(fds, 3, 0, 30 * PU_SEC));
+	EXPECT_EQ(1, mst_wait(fds, 3, 0, 30 * MST_SEC));
 	ASSERT_EQ(0, pthread_join(th, NULL));
 	/* waiting consumed nothing */
 	EXPECT_EQ(1ULL, queued(srv));
 	EXPECT_EQ(1ULL, queued(rd));
-	EXPECT_EQ(1, pu_wait(fds, 3, 0, 0));
-	EXPECT_EQ(1, pu_wait(fds, 3, 0, 0));
+	EXPECT_EQ(1, mst_wait(fds, 3, 0, 0));
+	EXPECT_EQ(1, mst_wait(fds, 3, 0, 0));
 	/* wait-all: the process still runs */
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(fds, 3, MAILSLOT_WAIT_ALL, 50 * PU_MS));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(fds, 3, MAILSLOT_WAIT_ALL, 50 * MST_MS));
 	ASSERT_EQ(0, kids_end(&k, 0));
-	EXPECT_EQ(0, pu_wait(fds, 3, MAILSLOT_WAIT_ALL, 0));
-	EXPECT_EQ(0, pu_wait(fds, 3, 0, 0));
+	EXPECT_EQ(0, mst_wait(fds, 3, MAILSLOT_WAIT_ALL, 0));
+	EXPECT_EQ(0, mst_wait(fds, 3, 0, 0));
 	/* a reader that empties is no longer signaled */
 	EXPECT_EQ(4, read(rd, buf, sizeof(buf)));
-	EXPECT_EQ(0, pu_wait(fds + 1, 2, 0, 0));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(fds + 1, 2, MAILSLOT_WAIT_ALL, 0));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(fds + 2, 1, 0, 20 * PU_MS));
+	EXPECT_EQ(0, mst_wait(fds + 1, 2, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(fds + 1, 2, MAILSLOT_WAIT_ALL, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(fds + 2, 1, 0, 20 * MST_MS));
 	/* and wait-all over both wakes on the next message */
 	s.ms = 100;
 	ASSERT_EQ(0, pthread_create(&th, NULL, send_later, &s));
-	EXPECT_EQ(0, pu_wait(fds, 3, MAILSLOT_WAIT_ALL, 30 * PU_SEC));
+	EXPECT_EQ(0, mst_wait(fds, 3, MAILSLOT_WAIT_ALL, 30 * MST_SEC));
 	ASSERT_EQ(0, pthread_join(th, NULL));
 	EXPECT_EQ(2ULL, queued(srv));
 	EXPECT_EQ(1ULL, queued(rd));
 	/* a write-only handle is not a wait object */
 	fds[1] = wr;
-	EXPECT_EQ(-EINVAL, pu_wait(fds, 2, 0, 0));
+	EXPECT_EQ(-EINVAL, mst_wait(fds, 2, 0, 0));
 	kids_stop(&k);
 	close(rd);
 	close(wr);
@@ -407,7 +403,7 @@ static void *close_later(void *arg)
 {
 	struct sender *s = arg;
 
-	pu_sleep_ms(s->ms);
+	mst_sleep_ms(s->ms);
 	close(s->fd);
 	return NULL;
 }
@@ -416,25 +412,26 @@ static void *close_later(void *arg)
 TEST(server_close_wakes_listener)
 {
 	struct sender c = { .ms = 150 };
-	char name[128], buf[16];
+	const char *name = mst_name("wait-basic-close");
+	char buf[16];
 	int srv, rd;
 	pthread_t th;
 
-	NEED_MODULE();
-	srv = pu_slot_create(name, sizeof(name), "wait-basic", "close", 0);
-	ASSERT_LE(0, srv) TH_LOG("CREATE: %s", strerror(errno));
-	rd = pu_slot_open(name, O_RDONLY | O_NONBLOCK);
+	MST_NEED_MODULE();
+	srv = mst_slot_create(name);
+	ASSERT_LE(0, srv) TH_LOG("CREATE: %s", strerror(-srv));
+	rd = mst_slot_open(name, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, rd);
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(&rd, 1, 0, 20 * PU_MS));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(&rd, 1, 0, 20 * MST_MS));
 	c.fd = srv;
 	ASSERT_EQ(0, pthread_create(&th, NULL, close_later, &c));
 	/* blocked with nothing queued; the close must wake it */
-	EXPECT_EQ(0, pu_wait(&rd, 1, 0, 30 * PU_SEC));
+	EXPECT_EQ(0, mst_wait(&rd, 1, 0, 30 * MST_SEC));
 	ASSERT_EQ(0, pthread_join(th, NULL));
 	/* still signaled, and the read it promised is end of file */
-	EXPECT_EQ(0, pu_wait(&rd, 1, MAILSLOT_WAIT_ALL, 0));
+	EXPECT_EQ(0, mst_wait(&rd, 1, MAILSLOT_WAIT_ALL, 0));
 	EXPECT_EQ(0, read(rd, buf, sizeof(buf)));
-	EXPECT_EQ(0, pu_wait(&rd, 1, 0, 0));
+	EXPECT_EQ(0, mst_wait(&rd, 1, 0, 0));
 	close(rd);
 }
 
@@ -444,35 +441,35 @@ TEST(errors)
 	int ctl, fds[MAILSLOT_WAIT_MAX + 1], i, pfd[2];
 	struct kids k;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_EQ(0, kids_start(&k, 1));
-	ctl = pu_control();
+	ctl = mst_control();
 	ASSERT_LE(0, ctl);
 	for (i = 0; i <= MAILSLOT_WAIT_MAX; i++)
 		fds[i] = k.obj[0];
-	EXPECT_EQ(-EINVAL, pu_wait(fds, 0, 0, 0));
-	EXPECT_EQ(-EINVAL, pu_wait(fds, MAILSLOT_WAIT_MAX + 1, 0, 0));
-	EXPECT_EQ(-EINVAL, pu_wait(fds, 2, 0, 0));	/* duplicate */
+	EXPECT_EQ(-EINVAL, mst_wait(fds, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, mst_wait(fds, MAILSLOT_WAIT_MAX + 1, 0, 0));
+	EXPECT_EQ(-EINVAL, mst_wait(fds, 2, 0, 0));	/* duplicate */
 	fds[1] = dup(k.obj[0]);				/* same file */
 	ASSERT_LE(0, fds[1]);
-	EXPECT_EQ(-EINVAL, pu_wait(fds, 2, 0, 0));
+	EXPECT_EQ(-EINVAL, mst_wait(fds, 2, 0, 0));
 	close(fds[1]);
 	fds[1] = 1000;					/* not open */
 	EXPECT_EQ(-1, fcntl(fds[1], F_GETFD));
-	EXPECT_EQ(-EBADF, pu_wait(fds, 2, 0, 0));
+	EXPECT_EQ(-EBADF, mst_wait(fds, 2, 0, 0));
 	fds[1] = -1;
-	EXPECT_EQ(-EBADF, pu_wait(fds, 2, 0, 0));
+	EXPECT_EQ(-EBADF, mst_wait(fds, 2, 0, 0));
 	ASSERT_EQ(0, pipe(pfd));
 	fds[1] = pfd[0];		/* pollable: waited on, empty */
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(fds, 2, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(fds, 2, 0, 0));
 	fds[1] = memfd_create("wait-basic", MFD_CLOEXEC);	/* no poll */
 	ASSERT_LE(0, fds[1]);
-	EXPECT_EQ(-EINVAL, pu_wait(fds, 2, 0, 0));
+	EXPECT_EQ(-EINVAL, mst_wait(fds, 2, 0, 0));
 	close(fds[1]);
 	fds[1] = ctl;
-	EXPECT_EQ(-EINVAL, pu_wait(fds, 2, 0, 0));
-	EXPECT_EQ(-EFAULT, pu_wait(NULL, 1, 0, 0));
-	EXPECT_EQ(-EINVAL, pu_wait(fds, 1, 4, 0));
+	EXPECT_EQ(-EINVAL, mst_wait(fds, 2, 0, 0));
+	EXPECT_EQ(-EFAULT, mst_wait(NULL, 1, 0, 0));
+	EXPECT_EQ(-EINVAL, mst_wait(fds, 1, 4, 0));
 	memset(&w, 0, sizeof(w));
 	w.fds = (uintptr_t)fds;
 	w.count = 1;
@@ -494,13 +491,13 @@ TEST(errors)
 		fds[i] = dup(k.obj[0]);
 		ASSERT_LE(0, fds[i]);
 	}
-	EXPECT_EQ(-EINVAL, pu_wait(fds, MAILSLOT_WAIT_MAX, 0, 0));
+	EXPECT_EQ(-EINVAL, mst_wait(fds, MAILSLOT_WAIT_MAX, 0, 0));
 	for (i = 0; i < MAILSLOT_WAIT_MAX; i++) {
 		close(fds[i]);
-		fds[i] = pu_open(k.pid[0], 0);
+		fds[i] = mst_proc_open(k.pid[0], 0);
 		ASSERT_LE(0, fds[i]);
 	}
-	EXPECT_EQ(0, pu_wait(fds, MAILSLOT_WAIT_MAX, MAILSLOT_WAIT_ALL, 0));
+	EXPECT_EQ(0, mst_wait(fds, MAILSLOT_WAIT_MAX, MAILSLOT_WAIT_ALL, 0));
 	for (i = 0; i < MAILSLOT_WAIT_MAX; i++)
 		close(fds[i]);
 	close(pfd[0]);

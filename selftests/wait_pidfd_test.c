@@ -10,22 +10,8 @@
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 
-#include "proc_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-
-#define NEED_MODULE() do {						\
-		if (!pu_have_module())					\
-			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
-	} while (0)
-
-static int pidfd_open(pid_t pid)
-{
-	return syscall(SYS_pidfd_open, pid, 0);
-}
 
 #define NEED_PIDFD(fd) do {						\
 		if ((fd) < 0)						\
@@ -43,8 +29,8 @@ static void *later_fn(void *arg)
 {
 	struct later *l = arg;
 
-	pu_sleep_ms(l->ms);
-	pu_release(l->pipefd);
+	mst_sleep_ms(l->ms);
+	mst_release(l->pipefd);
 	return NULL;
 }
 
@@ -63,31 +49,31 @@ TEST(pidfd_alone)
 	uint64_t t0, dt;
 	pid_t pid;
 
-	NEED_MODULE();
-	pid = pu_spawn(17, p);
+	MST_NEED_MODULE();
+	pid = mst_spawn(17, p);
 	ASSERT_LE(0, pid);
-	pidfd = pidfd_open(pid);
+	pidfd = mst_pidfd_open(pid);
 	if (pidfd < 0) {
-		pu_release(p);
+		mst_release(p);
 		waitpid(pid, NULL, 0);
 	}
 	NEED_PIDFD(pidfd);
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(&pidfd, 1, 0, 0));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(&pidfd, 1, MAILSLOT_WAIT_ALL, 50 * PU_MS));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(&pidfd, 1, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(&pidfd, 1, MAILSLOT_WAIT_ALL, 50 * MST_MS));
 	ASSERT_EQ(0, release_later(&l, p, 300));
-	t0 = pu_now();
-	EXPECT_EQ(0, pu_wait(&pidfd, 1, 0, 20 * PU_SEC));
-	dt = pu_now() - t0;
-	EXPECT_LE(200 * PU_MS, dt);	/* it blocked */
-	EXPECT_GT(15 * PU_SEC, dt);	/* and woke at the exit */
+	t0 = mst_now_ns();
+	EXPECT_EQ(0, mst_wait(&pidfd, 1, 0, 20 * MST_SEC));
+	dt = mst_now_ns() - t0;
+	EXPECT_LE(200 * MST_MS, dt);	/* it blocked */
+	EXPECT_GT(15 * MST_SEC, dt);	/* and woke at the exit */
 	pthread_join(l.th, NULL);
 	/* still signaled, still a zombie: waiting consumed nothing */
-	EXPECT_EQ(0, pu_wait(&pidfd, 1, MAILSLOT_WAIT_ALL, 0));
-	EXPECT_EQ('Z', pu_state(pid));
+	EXPECT_EQ(0, mst_wait(&pidfd, 1, MAILSLOT_WAIT_ALL, 0));
+	EXPECT_EQ('Z', mst_state(pid));
 	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
 	EXPECT_EQ(17, WEXITSTATUS(wstatus));
 	/* reaped: signaled for good */
-	EXPECT_EQ(0, pu_wait(&pidfd, 1, 0, 0));
+	EXPECT_EQ(0, mst_wait(&pidfd, 1, 0, 0));
 	close(pidfd);
 }
 
@@ -97,17 +83,17 @@ TEST(pidfd_of_zombie)
 	int pidfd;
 	pid_t pid = fork();
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(3);
-	ASSERT_EQ(0, pu_wait_zombie(pid));
-	pidfd = pidfd_open(pid);
+	ASSERT_EQ(0, mst_wait_zombie(pid));
+	pidfd = mst_pidfd_open(pid);
 	if (pidfd < 0)
 		waitpid(pid, NULL, 0);
 	NEED_PIDFD(pidfd);
-	EXPECT_EQ(0, pu_wait(&pidfd, 1, 0, 0));
-	EXPECT_EQ(0, pu_wait(&pidfd, 1, MAILSLOT_WAIT_ALL, 0));
+	EXPECT_EQ(0, mst_wait(&pidfd, 1, 0, 0));
+	EXPECT_EQ(0, mst_wait(&pidfd, 1, MAILSLOT_WAIT_ALL, 0));
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 	close(pidfd);
 }
@@ -124,17 +110,17 @@ struct mixed {
 
 static int mixed_setup(struct mixed *m)
 {
-	m->srv = pu_slot_create(m->name, sizeof(m->name), "wait-pidfd", "m",
-				MAILSLOT_CREATE_NONBLOCK);
+	snprintf(m->name, sizeof(m->name), "%s", mst_name("wait-pidfd-m"));
+	m->srv = mst_slot_create_flags(m->name, MAILSLOT_CREATE_NONBLOCK);
 	if (m->srv < 0)
 		return -1;
-	m->w = pu_slot_open(m->name, O_WRONLY);
-	m->a = pu_spawn(5, m->pa);
-	m->b = pu_spawn(6, m->pb);
+	m->w = mst_slot_open(m->name, O_WRONLY);
+	m->a = mst_spawn(5, m->pa);
+	m->b = mst_spawn(6, m->pb);
 	if (m->w < 0 || m->a < 0 || m->b < 0)
 		return -1;
-	m->obj_a = pu_open(m->a, 0);
-	m->pidfd_b = pidfd_open(m->b);
+	m->obj_a = mst_proc_open(m->a, 0);
+	m->pidfd_b = mst_pidfd_open(m->b);
 	if (m->obj_a < 0)
 		return -1;
 	m->fds[0] = m->srv;
@@ -145,8 +131,8 @@ static int mixed_setup(struct mixed *m)
 
 static void mixed_teardown(struct mixed *m)
 {
-	pu_release(m->pa);
-	pu_release(m->pb);
+	mst_release(m->pa);
+	mst_release(m->pb);
 	if (m->a > 0)
 		waitpid(m->a, NULL, 0);
 	if (m->b > 0)
@@ -165,29 +151,29 @@ TEST(any_mixed)
 	uint64_t t0;
 	char buf[8];
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	memset(&m, 0, sizeof(m));
 	ASSERT_EQ(0, mixed_setup(&m));
 	if (m.pidfd_b < 0)
 		mixed_teardown(&m);
 	NEED_PIDFD(m.pidfd_b);
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(m.fds, 3, 0, 0));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(m.fds, 3, 0, 100 * PU_MS));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(m.fds, 3, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(m.fds, 3, 0, 100 * MST_MS));
 	/* B (the pidfd) exits while we wait: index 2 */
 	ASSERT_EQ(0, release_later(&l, m.pb, 200));
-	t0 = pu_now();
-	EXPECT_EQ(2, pu_wait(m.fds, 3, 0, 20 * PU_SEC));
-	EXPECT_LE(100 * PU_MS, pu_now() - t0);
+	t0 = mst_now_ns();
+	EXPECT_EQ(2, mst_wait(m.fds, 3, 0, 20 * MST_SEC));
+	EXPECT_LE(100 * MST_MS, mst_now_ns() - t0);
 	pthread_join(l.th, NULL);
 	/* a message: the lowest signaled index wins */
 	ASSERT_EQ(1, write(m.w, "x", 1));
-	EXPECT_EQ(0, pu_wait(m.fds, 3, 0, 0));
+	EXPECT_EQ(0, mst_wait(m.fds, 3, 0, 0));
 	ASSERT_EQ(1, read(m.srv, buf, sizeof(buf)));
-	EXPECT_EQ(2, pu_wait(m.fds, 3, 0, 0));
+	EXPECT_EQ(2, mst_wait(m.fds, 3, 0, 0));
 	/* A (the object) exits: index 1, below the pidfd's */
-	pu_release(m.pa);
-	EXPECT_EQ(1, pu_wait(&m.obj_a, 1, 0, 20 * PU_SEC) + 1);
-	EXPECT_EQ(1, pu_wait(m.fds, 3, 0, 0));
+	mst_release(m.pa);
+	EXPECT_EQ(1, mst_wait(&m.obj_a, 1, 0, 20 * MST_SEC) + 1);
+	EXPECT_EQ(1, mst_wait(m.fds, 3, 0, 0));
 	mixed_teardown(&m);
 }
 
@@ -199,28 +185,28 @@ TEST(all_mixed)
 	uint64_t t0;
 	char buf[8];
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	memset(&m, 0, sizeof(m));
 	ASSERT_EQ(0, mixed_setup(&m));
 	if (m.pidfd_b < 0)
 		mixed_teardown(&m);
 	NEED_PIDFD(m.pidfd_b);
 	ASSERT_EQ(1, write(m.w, "x", 1));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(m.fds, 3, MAILSLOT_WAIT_ALL, 0));
-	pu_release(m.pa);
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(m.fds, 3, MAILSLOT_WAIT_ALL, 0));
+	mst_release(m.pa);
 	ASSERT_EQ(m.a, waitpid(m.a, NULL, 0));
 	m.a = 0;
 	/* reader and A signaled, B (the pidfd) still running */
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(m.fds, 3, MAILSLOT_WAIT_ALL, 100 * PU_MS));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(m.fds, 3, MAILSLOT_WAIT_ALL, 100 * MST_MS));
 	ASSERT_EQ(0, release_later(&l, m.pb, 200));
-	t0 = pu_now();
-	EXPECT_EQ(0, pu_wait(m.fds, 3, MAILSLOT_WAIT_ALL, 20 * PU_SEC));
-	EXPECT_LE(100 * PU_MS, pu_now() - t0);
+	t0 = mst_now_ns();
+	EXPECT_EQ(0, mst_wait(m.fds, 3, MAILSLOT_WAIT_ALL, 20 * MST_SEC));
+	EXPECT_LE(100 * MST_MS, mst_now_ns() - t0);
 	pthread_join(l.th, NULL);
 	/* the reader empties: no longer all */
 	ASSERT_EQ(1, read(m.srv, buf, sizeof(buf)));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(m.fds, 3, MAILSLOT_WAIT_ALL, 0));
-	EXPECT_EQ(1, pu_wait(m.fds, 3, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(m.fds, 3, MAILSLOT_WAIT_ALL, 0));
+	EXPECT_EQ(1, mst_wait(m.fds, 3, 0, 0));
 	mixed_teardown(&m);
 }
 
@@ -231,26 +217,26 @@ TEST(other_pollable_files)
 	uint64_t one = 1;
 	char c;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, pipe(p));
 	fds[0] = efd;
 	fds[1] = p[0];
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(fds, 2, 0, 50 * PU_MS));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(fds, 2, 0, 50 * MST_MS));
 	ASSERT_EQ(8, write(efd, &one, 8));
-	EXPECT_EQ(0, pu_wait(fds, 2, 0, 0));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(fds, 2, MAILSLOT_WAIT_ALL, 0));
+	EXPECT_EQ(0, mst_wait(fds, 2, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(fds, 2, MAILSLOT_WAIT_ALL, 0));
 	ASSERT_EQ(1, write(p[1], "y", 1));
-	EXPECT_EQ(0, pu_wait(fds, 2, MAILSLOT_WAIT_ALL, 0));
+	EXPECT_EQ(0, mst_wait(fds, 2, MAILSLOT_WAIT_ALL, 0));
 	/* consumed by a read: not signaled any more */
 	ASSERT_EQ(8, read(efd, &one, 8));
-	EXPECT_EQ(1, pu_wait(fds, 2, 0, 0));
+	EXPECT_EQ(1, mst_wait(fds, 2, 0, 0));
 	ASSERT_EQ(1, read(p[0], &c, 1));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(fds + 1, 1, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(fds + 1, 1, 0, 0));
 	/* the writer closes: a read would return end of file, signaled */
 	close(p[1]);
-	EXPECT_EQ(0, pu_wait(fds + 1, 1, 0, 0));
+	EXPECT_EQ(0, mst_wait(fds + 1, 1, 0, 0));
 	close(p[0]);
 	close(efd);
 }
@@ -260,7 +246,7 @@ static void *write_later(void *arg)
 {
 	uint64_t one = 1;
 
-	pu_sleep_ms(200);
+	mst_sleep_ms(200);
 	if (write(*(int *)arg, &one, 8) != 8)
 		perror("eventfd write");
 	return NULL;
@@ -268,26 +254,25 @@ static void *write_later(void *arg)
 
 TEST(foreign_wakes_wait_all)
 {
-	char name[128];
+	const char *name = mst_name("wait-pidfd-e");
 	int efd, srv, w, fds[2];
 	pthread_t th;
 	uint64_t t0;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, efd);
-	srv = pu_slot_create(name, sizeof(name), "wait-pidfd", "e",
-			     MAILSLOT_CREATE_NONBLOCK);
+	srv = mst_slot_create_flags(name, MAILSLOT_CREATE_NONBLOCK);
 	ASSERT_LE(0, srv);
-	w = pu_slot_open(name, O_WRONLY);
+	w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 	ASSERT_EQ(1, write(w, "m", 1));
 	fds[0] = srv;
 	fds[1] = efd;
 	ASSERT_EQ(0, pthread_create(&th, NULL, write_later, &efd));
-	t0 = pu_now();
-	EXPECT_EQ(0, pu_wait(fds, 2, MAILSLOT_WAIT_ALL, 20 * PU_SEC));
-	EXPECT_LE(100 * PU_MS, pu_now() - t0);
+	t0 = mst_now_ns();
+	EXPECT_EQ(0, mst_wait(fds, 2, MAILSLOT_WAIT_ALL, 20 * MST_SEC));
+	EXPECT_LE(100 * MST_MS, mst_now_ns() - t0);
 	pthread_join(th, NULL);
 	close(w);
 	close(srv);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MAILSLOT_IOC_WAIT wait-all means "all signaled at the same moment"
- * (issue 5 item 5): two slot readers that are never non-empty together
- * must not satisfy it, however fast they change; once both hold a message,
- * it returns.  And messages that keep arriving at readers that are already
+ * MAILSLOT_IOC_WAIT wait-all means "all signaled at the same moment": two
+ * slot readers that are never non-empty together must not satisfy it,
+ * however fast they change; once both hold a message, it returns.  And
+ * messages that keep arriving at readers that are already
  * signaled disturb nothing: a wait-all for them and a process returns at
  * the process's exit, having slept meanwhile.
  */
@@ -11,13 +11,8 @@
 #include <sys/resource.h>
 #include <sys/time.h>
 
-#include "proc_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
-
-#define NEED_MODULE() do {						\
-		if (!pu_have_module())					\
-			SKIP(return, "%s missing", MAILSLOT_CONTROL_PATH); \
-	} while (0)
 
 struct alternator {
 	int wa, wb;		/* writers */
@@ -58,15 +53,17 @@ static void *alternate(void *arg)
 TEST(never_together_never_satisfied)
 {
 	struct alternator a = { 0 };
-	char na[128], nb[128], nx[128], buf[16];
+	const char *na = mst_name("wait-snap-a"), *nb = mst_name("wait-snap-b");
+	const char *nx = mst_name("wait-snap-x");
+	char buf[16];
 	int fds[MAILSLOT_WAIT_MAX], i, srvx, wx;
 	pthread_t th;
 
-	NEED_MODULE();
-	a.ra = pu_slot_create(na, sizeof(na), "wait-snap", "a", MAILSLOT_CREATE_NONBLOCK);
-	a.rb = pu_slot_create(nb, sizeof(nb), "wait-snap", "b", MAILSLOT_CREATE_NONBLOCK);
-	a.wa = pu_slot_open(na, O_WRONLY);
-	a.wb = pu_slot_open(nb, O_WRONLY);
+	MST_NEED_MODULE();
+	a.ra = mst_slot_create_flags(na, MAILSLOT_CREATE_NONBLOCK);
+	a.rb = mst_slot_create_flags(nb, MAILSLOT_CREATE_NONBLOCK);
+	a.wa = mst_slot_open(na, O_WRONLY);
+	a.wb = mst_slot_open(nb, O_WRONLY);
 	ASSERT_LE(0, a.wa);
 	ASSERT_LE(0, a.wb);
 	ASSERT_LE(0, a.ra);
@@ -76,21 +73,21 @@ TEST(never_together_never_satisfied)
 	 * that one look at all of them takes long enough for A and B to
 	 * trade places meanwhile.
 	 */
-	srvx = pu_slot_create(nx, sizeof(nx), "wait-snap", "x", MAILSLOT_CREATE_NONBLOCK);
+	srvx = mst_slot_create_flags(nx, MAILSLOT_CREATE_NONBLOCK);
 	ASSERT_LE(0, srvx);
-	wx = pu_slot_open(nx, O_WRONLY);
+	wx = mst_slot_open(nx, O_WRONLY);
 	ASSERT_LE(0, wx);
 	fds[0] = a.ra;
 	for (i = 1; i < MAILSLOT_WAIT_MAX - 1; i++) {
-		fds[i] = pu_slot_open(nx, O_RDONLY);
+		fds[i] = mst_slot_open(nx, O_RDONLY);
 		ASSERT_LE(0, fds[i]);
 	}
 	fds[MAILSLOT_WAIT_MAX - 1] = a.rb;
 	ASSERT_EQ(1, write(wx, "x", 1));
 	ASSERT_EQ(0, pthread_create(&th, NULL, alternate, &a));
 	for (i = 0; i < 20; i++)
-		EXPECT_EQ(-ETIMEDOUT, pu_wait(fds, MAILSLOT_WAIT_MAX,
-					      MAILSLOT_WAIT_ALL, 100 * PU_MS));
+		EXPECT_EQ(-ETIMEDOUT, mst_wait(fds, MAILSLOT_WAIT_MAX,
+					      MAILSLOT_WAIT_ALL, 100 * MST_MS));
 	a.stop = 1;
 	ASSERT_EQ(0, pthread_join(th, NULL));
 	EXPECT_EQ(0, a.failed);
@@ -99,12 +96,12 @@ TEST(never_together_never_satisfied)
 	/* both non-empty: satisfied at once, and nothing consumed */
 	ASSERT_EQ(1, write(a.wa, "a", 1));
 	ASSERT_EQ(1, write(a.wb, "b", 1));
-	EXPECT_EQ(0, pu_wait(fds, MAILSLOT_WAIT_MAX, MAILSLOT_WAIT_ALL,
-			     10 * PU_SEC));
+	EXPECT_EQ(0, mst_wait(fds, MAILSLOT_WAIT_MAX, MAILSLOT_WAIT_ALL,
+			     10 * MST_SEC));
 	EXPECT_EQ(1, read(a.ra, buf, sizeof(buf)));
 	EXPECT_EQ(1, read(a.rb, buf, sizeof(buf)));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(fds, 1, 0, 0));
-	EXPECT_EQ(-ETIMEDOUT, pu_wait(fds, MAILSLOT_WAIT_MAX,
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(fds, 1, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, mst_wait(fds, MAILSLOT_WAIT_MAX,
 				      MAILSLOT_WAIT_ALL, 0));
 	for (i = 1; i < MAILSLOT_WAIT_MAX - 1; i++)
 		close(fds[i]);
@@ -143,7 +140,7 @@ static uint64_t thread_cpu_ns(void)
 
 	if (getrusage(RUSAGE_THREAD, &ru))
 		return 0;
-	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * PU_SEC +
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * MST_SEC +
 	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
 }
 
@@ -165,54 +162,54 @@ TEST(flooded_signaled_readers_do_not_spin)
 	pthread_t th;
 	pid_t pid;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	snprintf(name, sizeof(name), "wait-snap-%d-flood", getpid());
 	memset(&c, 0, sizeof(c));
 	c.name = (uintptr_t)name;
 	c.overflow = MAILSLOT_OVERFLOW_DROP;
 	c.flags = MAILSLOT_CREATE_NONBLOCK;
-	ctl = pu_control();
+	ctl = mst_control();
 	ASSERT_LE(0, ctl);
 	fds[0] = ioctl(ctl, MAILSLOT_IOC_CREATE, &c);
 	close(ctl);
 	ASSERT_LE(0, fds[0]);
 	for (i = 1; i < MAILSLOT_WAIT_MAX - 1; i++) {
-		fds[i] = pu_slot_open(name, O_RDONLY | O_NONBLOCK);
+		fds[i] = mst_slot_open(name, O_RDONLY | O_NONBLOCK);
 		ASSERT_LE(0, fds[i]);
 	}
-	f.w = pu_slot_open(name, O_WRONLY);
+	f.w = mst_slot_open(name, O_WRONLY);
 	ASSERT_LE(0, f.w);
 	ASSERT_EQ(1, write(f.w, "f", 1));
 
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		pu_sleep_ms(2000);
+		mst_sleep_ms(2000);
 		_exit(9);
 	}
-	fds[MAILSLOT_WAIT_MAX - 1] = pu_open(pid, 0);
+	fds[MAILSLOT_WAIT_MAX - 1] = mst_proc_open(pid, 0);
 	ASSERT_LE(0, fds[MAILSLOT_WAIT_MAX - 1]);
 
 	ASSERT_EQ(0, pthread_create(&th, NULL, flood_fn, &f));
 	while (f.sent < 100 && !f.failed)
-		pu_sleep_ms(1);
+		mst_sleep_ms(1);
 	sent0 = f.sent;
 	cpu0 = thread_cpu_ns();
-	t0 = pu_now();
-	r = pu_wait(fds, MAILSLOT_WAIT_MAX, MAILSLOT_WAIT_ALL, 20 * PU_SEC);
-	dt = pu_now() - t0;
+	t0 = mst_now_ns();
+	r = mst_wait(fds, MAILSLOT_WAIT_MAX, MAILSLOT_WAIT_ALL, 20 * MST_SEC);
+	dt = mst_now_ns() - t0;
 	cpu = thread_cpu_ns() - cpu0;
 	sent = f.sent - sent0;
 	f.stop = 1;
 	ASSERT_EQ(0, pthread_join(th, NULL));
 	TH_LOG("wait %d after %llu ms, waiter cpu %llu ms, %ld messages meanwhile",
-	       r, (unsigned long long)(dt / PU_MS),
-	       (unsigned long long)(cpu / PU_MS), sent);
+	       r, (unsigned long long)(dt / MST_MS),
+	       (unsigned long long)(cpu / MST_MS), sent);
 	EXPECT_EQ(0, f.failed);
 	EXPECT_EQ(0, r);
-	EXPECT_GT(10 * PU_SEC, dt);	/* at the exit, not the timeout */
+	EXPECT_GT(10 * MST_SEC, dt);	/* at the exit, not the timeout */
 	EXPECT_LT(100, sent);		/* the flood went on during the wait */
-	EXPECT_GT(200 * PU_MS, cpu);	/* the waiter slept */
+	EXPECT_GT(200 * MST_MS, cpu);	/* the waiter slept */
 	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
 	EXPECT_EQ(9, WEXITSTATUS(wstatus));
 	for (i = 0; i < MAILSLOT_WAIT_MAX; i++)

@@ -19,58 +19,8 @@
 #include <unistd.h>
 
 #include "libmailslot.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
-
-static int have_module(void)
-{
-	return access(MAILSLOT_CONTROL_PATH, F_OK) == 0;
-}
-
-#define NEED_MODULE() do {						\
-	if (!have_module())						\
-		SKIP(return, "no " MAILSLOT_CONTROL_PATH " (module not loaded)"); \
-} while (0)
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void slot_name(char *buf, size_t size, const char *what)
-{
-	snprintf(buf, size, "libtest-%d-%s", (int)getpid(), what);
-}
-
-/* A child that exits with code when a byte arrives on the returned fd. */
-static pid_t spawn_child(int code, int *release)
-{
-	int p[2];
-	pid_t pid;
-	char c;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		close(p[1]);
-		if (read(p[0], &c, 1) < 0)
-			_exit(99);
-		_exit(code);
-	}
-	close(p[0]);
-	*release = p[1];
-	return pid;
-}
-
-static void release_child(int release)
-{
-	if (write(release, "x", 1) != 1)
-		abort();
-	close(release);
-}
 
 /* ------------------------------------------------ no module needed */
 
@@ -179,7 +129,7 @@ TEST(record_helpers)
 
 TEST(no_module)
 {
-	if (have_module())
+	if (mst_have_module())
 		SKIP(return, "module loaded: covered by the other tests");
 	EXPECT_EQ(-ENOENT, mailslot_create("x", NULL));
 	EXPECT_EQ(-ENOENT, mailslot_open("x", O_WRONLY));
@@ -196,8 +146,8 @@ TEST(create_and_open)
 	struct stat st;
 	int s, w, r, s2;
 
-	NEED_MODULE();
-	slot_name(name, sizeof(name), "create");
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("create"));
 	snprintf(path, sizeof(path), MAILSLOT_DEV_DIR "/%s", name);
 	EXPECT_EQ(-ENOENT, mailslot_open(name, O_WRONLY));
 
@@ -241,8 +191,8 @@ TEST(create_options)
 	char name[64];
 	int s;
 
-	NEED_MODULE();
-	slot_name(name, sizeof(name), "opts");
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("opts"));
 	attr.max_msg_size = 100;
 	attr.max_msgs = 3;
 	attr.max_bytes = 1000;
@@ -294,11 +244,11 @@ TEST(send_recv_fanout_metadata)
 {
 	struct mailslot_msg_info i1, i2;
 	char name[64], buf[64];
-	long long before, after;
+	uint64_t before, after;
 	int s, w, r;
 
-	NEED_MODULE();
-	slot_name(name, sizeof(name), "fanout");
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("fanout"));
 	s = mailslot_create(name, NULL);
 	ASSERT_LE(0, s);
 	r = mailslot_open(name, O_RDONLY);
@@ -306,10 +256,10 @@ TEST(send_recv_fanout_metadata)
 	w = mailslot_open(name, O_WRONLY);
 	ASSERT_LE(0, w);
 
-	before = now_ns();
+	before = mst_now_ns();
 	EXPECT_EQ(5, mailslot_send(w, "hello", 5));
 	EXPECT_EQ(3, mailslot_send(w, "two", 3));
-	after = now_ns();
+	after = mst_now_ns();
 
 	/* Every reader gets its own copy, with metadata. */
 	memset(buf, 0, sizeof(buf));
@@ -356,8 +306,8 @@ TEST(recv_too_small_and_too_large)
 	char name[64], big[200], buf[128];
 	int s, w;
 
-	NEED_MODULE();
-	slot_name(name, sizeof(name), "sizes");
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("sizes"));
 	attr.max_msg_size = 128;
 	s = mailslot_create(name, &attr);
 	ASSERT_LE(0, s);
@@ -390,8 +340,8 @@ TEST(sendv_is_one_message)
 	struct iovec liov[2];
 	int s, w;
 
-	NEED_MODULE();
-	slot_name(name, sizeof(name), "sendv");
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("sendv"));
 	s = mailslot_create(name, NULL);
 	ASSERT_LE(0, s);
 	w = mailslot_open(name, O_WRONLY);
@@ -422,11 +372,11 @@ TEST(recv_timeouts)
 	struct mailslot_attr attr = MAILSLOT_ATTR_INIT;
 	struct mailslot_info info;
 	char name[64], buf[16];
-	long long t0;
+	uint64_t t0;
 	int s;
 
-	NEED_MODULE();
-	slot_name(name, sizeof(name), "timeouts");
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("timeouts"));
 	attr.read_timeout_ms = 0;
 	s = mailslot_create(name, &attr);
 	ASSERT_LE(0, s);
@@ -434,18 +384,18 @@ TEST(recv_timeouts)
 	EXPECT_EQ(-EAGAIN, mailslot_recv(s, buf, sizeof(buf), NULL, 0));
 	EXPECT_EQ(-EAGAIN, mailslot_recv(s, buf, sizeof(buf), NULL,
 					 MAILSLOT_HANDLE_TIMEOUT));
-	t0 = now_ns();
+	t0 = mst_now_ns();
 	EXPECT_EQ(-ETIMEDOUT, mailslot_recv(s, buf, sizeof(buf), NULL, 50));
-	EXPECT_LE(50000000LL, now_ns() - t0);
+	EXPECT_LE(50000000ULL, mst_now_ns() - t0);
 
 	/* SetMailslotInfo: the handle's own timeout. */
 	ASSERT_EQ(0, mailslot_set_timeout(s, 40));
 	ASSERT_EQ(0, mailslot_get_info(s, &info));
 	EXPECT_EQ(40000000ull, info.read_timeout_ns);
-	t0 = now_ns();
+	t0 = mst_now_ns();
 	EXPECT_EQ(-ETIMEDOUT, mailslot_recv(s, buf, sizeof(buf), NULL,
 					    MAILSLOT_HANDLE_TIMEOUT));
-	EXPECT_LE(40000000LL, now_ns() - t0);
+	EXPECT_LE(40000000ULL, mst_now_ns() - t0);
 	ASSERT_EQ(0, mailslot_set_timeout(s, MAILSLOT_FOREVER));
 	ASSERT_EQ(0, mailslot_get_info(s, &info));
 	EXPECT_EQ(MAILSLOT_TIMEOUT_INFINITE, info.read_timeout_ns);
@@ -463,8 +413,8 @@ TEST(recv_batch)
 	size_t bytes;
 	int s, w, n, i;
 
-	NEED_MODULE();
-	slot_name(name, sizeof(name), "batch");
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("batch"));
 	s = mailslot_create(name, NULL);
 	ASSERT_LE(0, s);
 	w = mailslot_open(name, O_WRONLY);
@@ -506,8 +456,8 @@ TEST(get_info)
 	char name[64], buf[8];
 	int s, r, w;
 
-	NEED_MODULE();
-	slot_name(name, sizeof(name), "info");
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("info"));
 	s = mailslot_create(name, NULL);
 	ASSERT_LE(0, s);
 	r = mailslot_open(name, O_RDONLY);
@@ -567,8 +517,8 @@ TEST(overflow_fail_and_drop)
 	char name[64], buf[8];
 	int s, w;
 
-	NEED_MODULE();
-	slot_name(name, sizeof(name), "ovf");
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("ovf"));
 	attr.max_msgs = 1;
 	attr.overflow = MAILSLOT_OVERFLOW_FAIL;
 	s = mailslot_create(name, &attr);
@@ -605,10 +555,10 @@ TEST(permissions_and_credentials)
 	int s, st;
 	pid_t pid;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	if (geteuid() != 0)
 		SKIP(return, "needs root to become uid 1000");
-	slot_name(name, sizeof(name), "perm");
+	snprintf(name, sizeof(name), "%s", mst_name("perm"));
 	attr.mode = 0622;	/* others may send, not listen */
 	s = mailslot_create(name, &attr);
 	ASSERT_LE(0, s);
@@ -688,8 +638,8 @@ TEST(threads)
 	char name[64], c;
 	int s, i, p[2];
 
-	NEED_MODULE();
-	slot_name(name, sizeof(name), "threads");
+	MST_NEED_MODULE();
+	snprintf(name, sizeof(name), "%s", mst_name("threads"));
 	attr.max_msgs = THREADS * PER_THREAD;
 	s = mailslot_create(name, &attr);
 	ASSERT_LE(0, s);
@@ -722,11 +672,11 @@ TEST(threads)
 TEST(proc_open_wait_status)
 {
 	struct mailslot_proc_exit ex;
-	int release, fd, st;
+	int release[2], fd, st;
 	pid_t pid;
 
-	NEED_MODULE();
-	pid = spawn_child(7, &release);
+	MST_NEED_MODULE();
+	pid = mst_spawn(7, release);
 	ASSERT_LT(0, pid);
 	fd = mailslot_proc_open(pid, 0);
 	ASSERT_LE(0, fd);
@@ -737,7 +687,7 @@ TEST(proc_open_wait_status)
 	EXPECT_EQ(-ETIMEDOUT, mailslot_wait_one(fd, 30));
 	EXPECT_EQ(-EAGAIN, mailslot_proc_status(fd, &ex));
 
-	release_child(release);
+	mst_release(release);
 	EXPECT_EQ(0, mailslot_wait_one(fd, MAILSLOT_FOREVER));
 	/* Signaled for good. */
 	EXPECT_EQ(0, mailslot_wait_one(fd, 0));
@@ -756,7 +706,7 @@ TEST(proc_open_wait_status)
 	close(fd);
 
 	/* Killed by a signal. */
-	pid = spawn_child(0, &release);
+	pid = mst_spawn(0, release);
 	ASSERT_LT(0, pid);
 	fd = mailslot_proc_open(pid, MAILSLOT_PROC_NONBLOCK);
 	ASSERT_LE(0, fd);
@@ -766,7 +716,7 @@ TEST(proc_open_wait_status)
 	st = mailslot_proc_status(fd, NULL);
 	EXPECT_TRUE(WIFSIGNALED(st));
 	EXPECT_EQ(SIGKILL, WTERMSIG(st));
-	close(release);
+	close(release[1]);
 	waitpid(pid, NULL, 0);
 	close(fd);
 }
@@ -776,10 +726,10 @@ TEST(proc_open_errors)
 	char name[64];
 	int s;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	EXPECT_EQ(-ESRCH, mailslot_proc_open(0x3ffffff0, 0));
 	/* A slot handle is not a process object. */
-	slot_name(name, sizeof(name), "notproc");
+	snprintf(name, sizeof(name), "%s", mst_name("notproc"));
 	s = mailslot_create(name, NULL);
 	ASSERT_LE(0, s);
 	EXPECT_EQ(-EINVAL, mailslot_proc_status(s, NULL));
@@ -788,20 +738,20 @@ TEST(proc_open_errors)
 
 TEST(wait_many_any_all_and_messages)
 {
-	int rel[2], fds[3], p[2], s, w, fd;
+	int rel[2][2], fds[3], p[2], s, w, fd;
 	char name[64];
 	pid_t pids[2];
 
-	NEED_MODULE();
-	pids[0] = spawn_child(1, &rel[0]);
-	pids[1] = spawn_child(2, &rel[1]);
+	MST_NEED_MODULE();
+	pids[0] = mst_spawn(1, rel[0]);
+	pids[1] = mst_spawn(2, rel[1]);
 	ASSERT_LT(0, pids[0]);
 	ASSERT_LT(0, pids[1]);
 	fds[0] = mailslot_proc_open(pids[0], 0);
 	fds[1] = mailslot_proc_open(pids[1], 0);
 	ASSERT_LE(0, fds[0]);
 	ASSERT_LE(0, fds[1]);
-	slot_name(name, sizeof(name), "waitmsg");
+	snprintf(name, sizeof(name), "%s", mst_name("waitmsg"));
 	s = mailslot_create(name, NULL);
 	ASSERT_LE(0, s);
 	fds[2] = s;
@@ -818,11 +768,11 @@ TEST(wait_many_any_all_and_messages)
 	EXPECT_EQ(0, mailslot_wait_one(s, 0));
 
 	/* The second worker exits: index 1 (lowest signaled). */
-	release_child(rel[1]);
+	mst_release(rel[1]);
 	EXPECT_EQ(1, mailslot_wait_many(fds, 2, 0, 5000));
 	EXPECT_EQ(1, mailslot_wait_many(fds, 3, 0, 0));
 	EXPECT_EQ(-ETIMEDOUT, mailslot_wait_many(fds, 3, MAILSLOT_WAIT_ALL, 10));
-	release_child(rel[0]);
+	mst_release(rel[0]);
 	EXPECT_EQ(0, mailslot_wait_many(fds, 3, MAILSLOT_WAIT_ALL, 5000));
 	EXPECT_EQ(0, mailslot_wait_many(fds, 3, 0, 0));
 

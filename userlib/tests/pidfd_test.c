@@ -22,89 +22,8 @@
 
 #include "libmailslot.h"
 #include "../src/internal.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-
-static int have_module(void)
-{
-	return access(MAILSLOT_CONTROL_PATH, F_OK) == 0;
-}
-
-#define NEED_MODULE() do {						\
-	if (!have_module())						\
-		SKIP(return, "no " MAILSLOT_CONTROL_PATH " (module not loaded)"); \
-} while (0)
-
-static int pidfd_open(pid_t pid)
-{
-	return syscall(SYS_pidfd_open, pid, 0);
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* A child that exits with @code once a byte arrives on (or EOF of) *@wfd. */
-static pid_t spawn(int code, int *wfd)
-{
-	int p[2];
-	pid_t pid;
-	char c;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		close(p[1]);
-		if (read(p[0], &c, 1) < 0)
-			_exit(125);
-		_exit(code);
-	}
-	close(p[0]);
-	*wfd = p[1];
-	return pid;
-}
-
-static void release(int *wfd)
-{
-	if (*wfd >= 0) {
-		if (write(*wfd, "x", 1) != 1)
-			perror("release");
-		close(*wfd);
-	}
-	*wfd = -1;
-}
-
-/* Until @pid is a zombie (up to 10 s); 0 on success. */
-static int wait_zombie(pid_t pid)
-{
-	siginfo_t si;
-	int i;
-
-	for (i = 0; i < 10000; i++) {
-		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT))
-			return -1;
-		if (si.si_pid == pid)
-			return 0;
-		sleep_ms(1);
-	}
-	return -1;
-}
-
-static int signaled(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
-}
 
 FIXTURE(route) {
 	const char *why_not;	/* the route is not available: skip */
@@ -131,9 +50,9 @@ FIXTURE_SETUP(route)
 	int pidfd, fd;
 
 	self->why_not = NULL;
-	if (!have_module())
+	if (!mst_have_module())
 		return;
-	pidfd = pidfd_open(getpid());
+	pidfd = mst_pidfd_open(getpid());
 	if (pidfd < 0) {
 		self->why_not = "pidfd_open(2) failed (Linux 5.3+)";
 		return;
@@ -146,7 +65,7 @@ FIXTURE_SETUP(route)
 	else
 		ASSERT_LE(0, fd) TH_LOG("own pidfd: %s", strerror(-fd));
 	if (fd >= 0) {
-		EXPECT_EQ(0, signaled(fd));
+		EXPECT_EQ(0, mst_signaled(fd));
 		close(fd);
 	}
 	close(pidfd);
@@ -157,7 +76,7 @@ FIXTURE_TEARDOWN(route)
 }
 
 #define NEED_ROUTE() do {						\
-	NEED_MODULE();							\
+	MST_NEED_MODULE();							\
 	if (self->why_not)						\
 		SKIP(return, "%s", self->why_not);			\
 } while (0)
@@ -165,13 +84,13 @@ FIXTURE_TEARDOWN(route)
 TEST_F(route, running_then_exit)
 {
 	struct mailslot_proc_exit ex;
-	int wfd, pidfd, obj, wstatus;
+	int wfd[2], pidfd, obj, wstatus;
 	pid_t pid;
 
 	NEED_ROUTE();
-	pid = spawn(7, &wfd);
+	pid = mst_spawn(7, wfd);
 	ASSERT_LT(0, pid);
-	pidfd = pidfd_open(pid);
+	pidfd = mst_pidfd_open(pid);
 	ASSERT_LE(0, pidfd);
 	obj = ms_proc_open_pidfd(pidfd, MAILSLOT_PROC_NONBLOCK, variant->route,
 				 NULL, NULL);
@@ -179,7 +98,7 @@ TEST_F(route, running_then_exit)
 	EXPECT_EQ(-EAGAIN, mailslot_proc_status(obj, NULL));
 	EXPECT_EQ(O_NONBLOCK, fcntl(obj, F_GETFL) & O_NONBLOCK);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(obj, F_GETFD));
-	release(&wfd);
+	mst_release(wfd);
 	EXPECT_EQ(0, mailslot_wait_one(obj, 20000));
 	EXPECT_EQ(7 << 8, mailslot_proc_status(obj, &ex));
 	EXPECT_EQ((__u32)pid, ex.pid);
@@ -192,19 +111,19 @@ TEST_F(route, running_then_exit)
 TEST_F(route, zombie_is_signaled_from_birth)
 {
 	struct mailslot_proc_exit ex;
-	int wfd, pidfd, obj;
+	int wfd[2], pidfd, obj;
 	pid_t pid;
 
 	NEED_ROUTE();
-	pid = spawn(11, &wfd);
+	pid = mst_spawn(11, wfd);
 	ASSERT_LT(0, pid);
-	pidfd = pidfd_open(pid);
+	pidfd = mst_pidfd_open(pid);
 	ASSERT_LE(0, pidfd);
-	release(&wfd);
-	ASSERT_EQ(0, wait_zombie(pid));
+	mst_release(wfd);
+	ASSERT_EQ(0, mst_wait_exited(pid));
 	obj = ms_proc_open_pidfd(pidfd, 0, variant->route, NULL, NULL);
 	ASSERT_LE(0, obj) TH_LOG("%s", strerror(-obj));
-	EXPECT_EQ(1, signaled(obj));
+	EXPECT_EQ(1, mst_signaled(obj));
 	EXPECT_EQ(11 << 8, mailslot_proc_status(obj, &ex));
 	EXPECT_EQ((__u32)pid, ex.pid);
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
@@ -214,15 +133,15 @@ TEST_F(route, zombie_is_signaled_from_birth)
 
 TEST_F(route, reaped_is_esrch)
 {
-	int wfd, pidfd;
+	int wfd[2], pidfd;
 	pid_t pid;
 
 	NEED_ROUTE();
-	pid = spawn(1, &wfd);
+	pid = mst_spawn(1, wfd);
 	ASSERT_LT(0, pid);
-	pidfd = pidfd_open(pid);
+	pidfd = mst_pidfd_open(pid);
 	ASSERT_LE(0, pidfd);
-	release(&wfd);
+	mst_release(wfd);
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 	EXPECT_EQ(-ESRCH, ms_proc_open_pidfd(pidfd, 0, variant->route, NULL, NULL));
 	close(pidfd);
@@ -230,9 +149,9 @@ TEST_F(route, reaped_is_esrch)
 
 struct reuse {
 	pid_t old;		/* the pidfd's process, still running */
-	int old_wfd;
+	int old_wfd[2];
 	pid_t young;		/* the number's next owner, or the error */
-	int young_wfd;
+	int young_wfd[2];
 	const char *skip;
 };
 
@@ -246,7 +165,7 @@ static void reuse_between(void *arg)
 	char buf[32];
 	int fd;
 
-	release(&r->old_wfd);
+	mst_release(r->old_wfd);
 	if (waitpid(r->old, NULL, 0) != r->old) {
 		r->skip = "waitpid failed";
 		return;
@@ -260,22 +179,22 @@ static void reuse_between(void *arg)
 	if (write(fd, buf, strlen(buf)) < 0)
 		r->skip = "ns_last_pid write failed";
 	close(fd);
-	r->young = spawn(22, &r->young_wfd);
+	r->young = mst_spawn(22, r->young_wfd);
 }
 
 TEST_F(route, reused_number_is_never_the_new_process)
 {
-	struct reuse r = { .old_wfd = -1, .young_wfd = -1 };
+	struct reuse r = { .old_wfd = { -1, -1 }, .young_wfd = { -1, -1 } };
 	int pidfd, obj;
 
 	NEED_ROUTE();
-	r.old = spawn(21, &r.old_wfd);
+	r.old = mst_spawn(21, r.old_wfd);
 	ASSERT_LT(0, r.old);
-	pidfd = pidfd_open(r.old);
+	pidfd = mst_pidfd_open(r.old);
 	ASSERT_LE(0, pidfd);
 	obj = ms_proc_open_pidfd(pidfd, 0, variant->route, reuse_between, &r);
 	if (r.young > 0) {
-		release(&r.young_wfd);
+		mst_release(r.young_wfd);
 		waitpid(r.young, NULL, 0);
 	}
 	close(pidfd);
@@ -300,12 +219,12 @@ TEST(bad_arguments)
 	ASSERT_LE(0, closed);
 	close(closed);
 	EXPECT_EQ(-EBADF, mailslot_proc_open_pidfd(closed, 0));
-	pidfd = pidfd_open(getpid());
+	pidfd = mst_pidfd_open(getpid());
 	if (pidfd >= 0) {
 		EXPECT_EQ(-EINVAL, mailslot_proc_open_pidfd(pidfd, 2));
 		close(pidfd);
 	}
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	/* files that are not pidfds, pidfs or not */
 	efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, efd);
@@ -348,17 +267,17 @@ static int run_tool(int pidfd, const char *extra, char *out, size_t len)
 TEST(tool_wait_pidfd)
 {
 	char out[256], want[64];
-	int wfd, pidfd, rc;
+	int wfd[2], pidfd, rc;
 	pid_t pid;
 
-	NEED_MODULE();
+	MST_NEED_MODULE();
 	if (access("/proc/self/fdinfo", F_OK))
 		SKIP(return, "no /proc");
-	pid = spawn(4, &wfd);
+	pid = mst_spawn(4, wfd);
 	ASSERT_LT(0, pid);
-	pidfd = pidfd_open(pid);
+	pidfd = mst_pidfd_open(pid);
 	if (pidfd < 0) {
-		release(&wfd);
+		mst_release(wfd);
 		waitpid(pid, NULL, 0);
 		SKIP(return, "pidfd_open: %s", strerror(errno));
 	}
@@ -366,11 +285,11 @@ TEST(tool_wait_pidfd)
 	rc = fork();
 	ASSERT_LE(0, rc);
 	if (rc == 0) {
-		sleep_ms(200);
-		release(&wfd);
+		mst_sleep_ms(200);
+		mst_release(wfd);
 		_exit(0);
 	}
-	close(wfd);
+	close(wfd[1]);
 	rc = run_tool(pidfd, NULL, out, sizeof(out));
 	EXPECT_EQ(0, rc) TH_LOG("mailslot wait: %d, %s", rc, out);
 	snprintf(want, sizeof(want), "%d exited 4\n", pid);
