@@ -416,6 +416,8 @@ static int mailslot_node_open(struct inode *inode, struct file *file)
 		goto err_put;
 
 	file->private_data = h;
+	/* reads and writes honour IOCB_NOWAIT (RWF_NOWAIT, io_uring) */
+	file->f_mode |= FMODE_NOWAIT;
 	return stream_open(inode, file);
 
 err_put:
@@ -563,6 +565,7 @@ int mailslot_slot_create(const struct mailslot_create __user *uarg)
 		goto err_detach;
 	}
 	stream_open(file_inode(file), file);
+	file->f_mode |= FMODE_NOWAIT;
 
 	ret = mailslot_slot_publish(slot, node);
 	if (ret) {

@@ -48,7 +48,9 @@ struct user_namespace;
  * @time_ns:	CLOCK_MONOTONIC when queued.
  * @gid:	egid of the writing handle's opener (the euid is @user's).
  * @size:	payload bytes.
- * @data:	payload.
+ * @data:	payload of up to PAGE_SIZE bytes; for a larger one, the
+ *		pointers to the DIV_ROUND_UP(@size, PAGE_SIZE) pages that
+ *		hold it (msg.c, mailslot_msg_paged()).
  *
  * 64 bytes before @data, so that a 64-byte message fits kmalloc-128 as
  * an mqueue message does.
