@@ -719,11 +719,12 @@ ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return -EBADF;
 	if (size > slot->max_msg_size)
 		return -EMSGSIZE;
-	spin_lock(&slot->lock);
-	ret = slot->dead ? -EPIPE : 0;
-	spin_unlock(&slot->lock);
-	if (ret)
-		return ret;
+	/*
+	 * Early EPIPE without the lock: a slot that dies after this look is
+	 * caught under the lock below, before the message is queued.
+	 */
+	if (READ_ONCE(slot->dead))
+		return -EPIPE;
 
 	msg = mailslot_msg_alloc(iocb->ki_filp, size,
 				 iocb->ki_flags & IOCB_NOWAIT);

@@ -260,7 +260,7 @@ static void mailslot_slot_kill(struct mailslot_slot *slot)
 	struct mailslot_node *node = NULL;
 
 	spin_lock(&slot->lock);
-	slot->dead = true;
+	WRITE_ONCE(slot->dead, true);	/* read without the lock in write() */
 	spin_unlock(&slot->lock);
 	mailslot_slot_wake_all(slot);
 

@@ -111,7 +111,8 @@ struct mailslot_node;
  * @msgs:	messages queued for at least one reader, oldest first.
  *		Slot lock.
  * @readers:	reading handles, the server's first.  Slot lock.
- * @dead:	the server has closed.  Slot lock; set once.
+ * @dead:	the server has closed.  Slot lock; set once (WRITE_ONCE),
+ *		and write() takes an early look without the lock.
  * @seq:	sequence number of the last message.  Slot lock.
  * @nmsgs:	messages on @msgs.  Slot lock.
  * @nbytes:	payload bytes on @msgs.  Slot lock.
