@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Ping-pong latency, 64 B and 4 KiB: mailslot, mqueue, pipe, seqpacket.
+ * Ping-pong latency, 64 B and 4 KiB: mailslot (read and write, and the
+ * same through io_uring), mqueue, pipe, seqpacket.
  *
  * One echo process per contender stays alive; the contenders take turns
  * in PP_BLOCKS blocks of round trips, the starting contender rotating from
@@ -17,7 +18,7 @@
 #define PP_WARMUP 10
 
 static const enum peer_type pp_peers[] = {
-	P_MAILSLOT, P_MQUEUE, P_PIPE, P_SEQPACKET,
+	P_MAILSLOT, P_MAILSLOT_URING, P_MQUEUE, P_PIPE, P_SEQPACKET,
 };
 
 #define PP_N ((int)ARRAY_SIZE(pp_peers))

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
@@ -40,6 +41,7 @@ static const struct {
 	[P_MQUEUE] = { "mqueue", 1 },
 	[P_PIPE] = { "pipe", 1 },
 	[P_SEQPACKET] = { "seqpacket", 1 },
+	[P_MAILSLOT_URING] = { "mailslot-uring", 0 },
 };
 
 const char *peer_name(enum peer_type t)
@@ -145,6 +147,88 @@ int poll_in(const int *fds, int n, int timeout_ms, int *first)
 }
 
 /* ------------------------------------------------------------------ */
+/* io_uring, raw: one read or write submitted and waited for per call */
+
+static void uring_setup(struct uring *u)
+{
+	struct io_uring_params p;
+	size_t sqsz, cqsz;
+	char *sq, *cq;
+
+	memset(&p, 0, sizeof(p));
+	u->fd = syscall(__NR_io_uring_setup, 4, &p);
+	if (u->fd < 0)
+		die("io_uring_setup");
+	sqsz = p.sq_off.array + p.sq_entries * sizeof(unsigned int);
+	cqsz = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	if (p.features & IORING_FEAT_SINGLE_MMAP) {
+		if (cqsz > sqsz)
+			sqsz = cqsz;
+		cqsz = sqsz;
+	}
+	sq = mmap(NULL, sqsz, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_POPULATE, u->fd, IORING_OFF_SQ_RING);
+	if (sq == MAP_FAILED)
+		die("io_uring mmap sq");
+	cq = sq;
+	if (!(p.features & IORING_FEAT_SINGLE_MMAP)) {
+		cq = mmap(NULL, cqsz, PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_POPULATE, u->fd, IORING_OFF_CQ_RING);
+		if (cq == MAP_FAILED)
+			die("io_uring mmap cq");
+	}
+	u->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe),
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		       u->fd, IORING_OFF_SQES);
+	if (u->sqes == MAP_FAILED)
+		die("io_uring mmap sqes");
+	u->sq_tail = (unsigned int *)(sq + p.sq_off.tail);
+	u->sq_mask = (unsigned int *)(sq + p.sq_off.ring_mask);
+	u->sq_array = (unsigned int *)(sq + p.sq_off.array);
+	u->cq_head = (unsigned int *)(cq + p.cq_off.head);
+	u->cq_tail = (unsigned int *)(cq + p.cq_off.tail);
+	u->cq_mask = (unsigned int *)(cq + p.cq_off.ring_mask);
+	u->cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+	u->pid = getpid();
+}
+
+/* One IORING_OP_READ or IORING_OP_WRITE on fd; returns its result. */
+static long uring_rw(struct uring *u, int op, int fd, void *buf, size_t n)
+{
+	struct io_uring_sqe *sqe;
+	unsigned int tail, idx, head;
+	long res;
+	int k;
+
+	if (u->pid != getpid())
+		uring_setup(u);
+	tail = *u->sq_tail;
+	idx = tail & *u->sq_mask;
+	sqe = &u->sqes[idx];
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = op;
+	sqe->fd = fd;
+	sqe->addr = (uintptr_t)buf;
+	sqe->len = n;
+	sqe->off = (uint64_t)-1;	/* a stream: no offset */
+	u->sq_array[idx] = idx;
+	__atomic_store_n(u->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	do
+		k = syscall(__NR_io_uring_enter, u->fd, 1, 1,
+			    IORING_ENTER_GETEVENTS, NULL, 0);
+	while (k < 0 && errno == EINTR);
+	if (k < 0)
+		die("io_uring_enter");
+	head = *u->cq_head;
+	while (head == __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE))
+		syscall(__NR_io_uring_enter, u->fd, 0, 1,
+			IORING_ENTER_GETEVENTS, NULL, 0);
+	res = u->cqes[head & *u->cq_mask].res;
+	__atomic_store_n(u->cq_head, head + 1, __ATOMIC_RELEASE);
+	return res;
+}
+
+/* ------------------------------------------------------------------ */
 /* channels: one-way message paths, created before fork */
 
 static int mailslot_open(struct bench *b, struct chan *c, size_t msz,
@@ -227,6 +311,7 @@ int chan_open(struct bench *b, struct chan *c, enum peer_type t, size_t msz,
 	switch (t) {
 	case P_MAILSLOT:
 	case P_MAILSLOT_BATCH:
+	case P_MAILSLOT_URING:
 		return mailslot_open(b, c, msz, depth);
 	case P_MQUEUE:
 		return mqueue_open(b, c, msz, depth);
@@ -265,6 +350,10 @@ void chan_close(struct chan *c)
 	if (c->wfd >= 0)
 		close(c->wfd);
 	free(c->bbuf);
+	if (c->ring.pid == getpid()) {
+		close(c->ring.fd);
+		c->ring.pid = 0;
+	}
 	c->rfd = -1;
 	c->wfd = -1;
 	c->bbuf = NULL;
@@ -282,6 +371,14 @@ void chan_send(struct chan *c, const void *buf, size_t n)
 		return;
 	case P_PIPE:
 		write_full(c->wfd, buf, n);
+		return;
+	case P_MAILSLOT_URING:
+		do
+			r = uring_rw(&c->ring, IORING_OP_WRITE, c->wfd,
+				     (void *)buf, n);
+		while (r == -EINTR);
+		if (r != (ssize_t)n)
+			die("send %s (%zd of %zu)", peer_name(c->t), r, n);
 		return;
 	default:
 		do
@@ -338,6 +435,16 @@ size_t chan_recv(struct chan *c, void *buf)
 		return c->msz;
 	case P_MAILSLOT_BATCH:
 		return batch_recv(c);
+	case P_MAILSLOT_URING:
+		do
+			r = uring_rw(&c->ring, IORING_OP_READ, c->rfd, buf,
+				     c->msz);
+		while (r == -EINTR);
+		if (r < 0) {
+			errno = -r;
+			r = -1;
+		}
+		break;
 	default:
 		do
 			r = read(c->rfd, buf, c->msz);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <linux/io_uring.h>
 
 #include "bench.h"
 
@@ -19,6 +20,7 @@ enum peer_type {
 	P_MQUEUE,
 	P_PIPE,
 	P_SEQPACKET,
+	P_MAILSLOT_URING,	/* mailslot, read and written through io_uring */
 	P_NTYPES
 };
 
@@ -29,6 +31,20 @@ int peer_is_linux(enum peer_type t);
 /* Measurable in this run: the module offers it and -c selects it. */
 int peer_wanted(const struct bench *b, enum peer_type t);
 
+/*
+ * One io_uring of one process (raw io_uring_setup/io_uring_enter, no
+ * liburing): set up on first use by the process, since a ring inherited
+ * across fork would be shared with the parent.
+ */
+struct uring {
+	pid_t pid;		/* the process that set it up; 0: none */
+	int fd;
+	unsigned int *sq_tail, *sq_mask, *sq_array;
+	unsigned int *cq_head, *cq_tail, *cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+
 struct chan {
 	enum peer_type t;
 	int rfd, wfd;
@@ -38,6 +54,7 @@ struct chan {
 	size_t bsize, boff;
 	unsigned int bleft;
 	long ncalls, nmsgs;	/* RECV_BATCH calls and messages they took */
+	struct uring ring;	/* P_MAILSLOT_URING */
 };
 
 int chan_open(struct bench *b, struct chan *c, enum peer_type t, size_t msz,

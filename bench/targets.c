@@ -10,7 +10,8 @@ enum cmp { AT_LEAST, AT_MOST };
 struct target {
 	const char *what;		/* the label in the output */
 	const char *sec, *test, *param, *metric;
-	const char *cont, *base;	/* ratio: cont's median / base's */
+	/* ratio: cont's median / base's; base NULL: the best Linux peer */
+	const char *cont, *base;
 	enum cmp cmp;
 	double limit;
 };
@@ -37,6 +38,30 @@ static const struct target targets[] = {
 	{ "exit wake p50 procobj+IOC_WAIT/pidfd+poll",
 	  "exit", "exit-wake", "1 proc", "p50",
 	  "procobj+IOC_WAIT", "pidfd+poll", AT_MOST, 1.10 },
+	{ "ping-pong 64B p50 mailslot/best peer",
+	  "pingpong", "pingpong", "64B", "rtt p50",
+	  "mailslot", NULL, AT_MOST, 1.0 },
+	{ "ping-pong 64B p99 mailslot/best peer",
+	  "pingpong", "pingpong", "64B", "rtt p99",
+	  "mailslot", NULL, AT_MOST, 1.0 },
+	{ "ping-pong 4KiB p50 mailslot/best peer",
+	  "pingpong", "pingpong", "4096B", "rtt p50",
+	  "mailslot", NULL, AT_MOST, 1.0 },
+	{ "ping-pong 4KiB p99 mailslot/best peer",
+	  "pingpong", "pingpong", "4096B", "rtt p99",
+	  "mailslot", NULL, AT_MOST, 1.0 },
+	{ "contention W=1 mailslot/mqueue",
+	  "contention", "contention", "W=1", "msgs/s",
+	  "mailslot", "mqueue", AT_LEAST, 1.0 },
+	{ "contention W=2 mailslot/mqueue",
+	  "contention", "contention", "W=2", "msgs/s",
+	  "mailslot", "mqueue", AT_LEAST, 1.0 },
+	{ "64KiB throughput mailslot/seqpacket",
+	  "throughput", "throughput", "64KiB", "msgs/s",
+	  "mailslot", "seqpacket", AT_LEAST, 1.0 },
+	{ "churn create+destroy mailslot/mqueue",
+	  "churn", "churn", "create+destroy", "ops/s",
+	  "mailslot", "mqueue", AT_LEAST, 0.5 },
 };
 
 static const struct rec *target_rec(const struct records *rs,
@@ -58,16 +83,17 @@ void targets_check(const struct records *rs)
 	for (i = 0; i < ARRAY_SIZE(targets); i++) {
 		const struct target *t = &targets[i];
 		const struct rec *a = target_rec(rs, t, t->cont);
-		const struct rec *b = target_rec(rs, t, t->base);
+		const struct rec *b = t->base ? target_rec(rs, t, t->base) : a;
 		const char *op = t->cmp == AT_MOST ? "<=" : ">=";
 		double v;
 
-		if (!a || !b || b->med <= 0) {
+		/* without a base, records_finish() left the ratio in a */
+		if (!a || !b || b->med <= 0 || (!t->base && a->ratio <= 0)) {
 			note("@target,%s,,%s %.2f,NOT MEASURED\n", t->what, op,
 			     t->limit);
 			continue;
 		}
-		v = a->med / b->med;
+		v = t->base ? a->med / b->med : a->ratio;
 		note("@target,%s,%.3f,%s %.2f,%s\n", t->what, v, op, t->limit,
 		     (t->cmp == AT_MOST ? v <= t->limit : v >= t->limit) ?
 		     "MET" : "MISSED");

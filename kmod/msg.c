@@ -47,6 +47,33 @@ static void mailslot_msg_uncharge(struct mailslot_msg *msg)
 				     struct_size(msg, data, msg->size));
 }
 
+/*
+ * A payload of up to a page follows the header in the same allocation.  A
+ * larger one goes into order-0 pages, whose pointers follow the header
+ * instead: a 64 KiB message then takes 16 pages and a 192-byte header, not
+ * one 128 KiB (order-5) block that the page allocator has to find, split
+ * and merge again on every message.  The charge (struct_size(msg, data,
+ * size)) is the same either way.
+ */
+static bool mailslot_msg_paged(const struct mailslot_msg *msg)
+{
+	return msg->size > PAGE_SIZE;
+}
+
+static struct page **mailslot_msg_pages(struct mailslot_msg *msg)
+{
+	return (struct page **)msg->data;
+}
+
+static void mailslot_msg_free_pages(struct mailslot_msg *msg,
+				    unsigned int n)
+{
+	struct page **pages = mailslot_msg_pages(msg);
+
+	while (n)
+		__free_page(pages[--n]);
+}
+
 static void mailslot_msg_put(struct mailslot_msg *msg)
 {
 	if (!refcount_dec_and_test(&msg->ref))
@@ -56,7 +83,42 @@ static void mailslot_msg_put(struct mailslot_msg *msg)
 	if (!msg->seq)
 		mailslot_msg_uncharge(msg);
 	mailslot_user_put(msg->user);
+	if (mailslot_msg_paged(msg))
+		mailslot_msg_free_pages(msg, DIV_ROUND_UP(msg->size, PAGE_SIZE));
 	kvfree(msg);
+}
+
+/* Copy the payload in from @from; false on a fault. */
+static bool mailslot_msg_fill(struct mailslot_msg *msg, struct iov_iter *from)
+{
+	struct page **pages = mailslot_msg_pages(msg);
+	size_t left = msg->size, n;
+
+	if (!mailslot_msg_paged(msg))
+		return copy_from_iter_full(msg->data, msg->size, from);
+	for (; left; left -= n, pages++) {
+		n = min_t(size_t, left, PAGE_SIZE);
+		if (copy_page_from_iter(*pages, 0, n, from) != n)
+			return false;
+	}
+	return true;
+}
+
+/* Copy the payload out to @to; false when not all of it went. */
+static bool mailslot_msg_copy_out(struct mailslot_msg *msg,
+				  struct iov_iter *to)
+{
+	struct page **pages = mailslot_msg_pages(msg);
+	size_t left = msg->size, n;
+
+	if (!mailslot_msg_paged(msg))
+		return copy_to_iter(msg->data, msg->size, to) == msg->size;
+	for (; left; left -= n, pages++) {
+		n = min_t(size_t, left, PAGE_SIZE);
+		if (copy_page_to_iter(*pages, 0, n, to) != n)
+			return false;
+	}
+	return true;
 }
 
 /* Free messages unlinked under the slot lock; called without it. */
@@ -77,28 +139,47 @@ static void mailslot_msg_free_list(struct list_head *freed)
  * a privileged program does not speak with its privileges.  Only the pid
  * is the writing task's.
  */
-static struct mailslot_msg *mailslot_msg_alloc(struct file *file, size_t size)
+static struct mailslot_msg *mailslot_msg_alloc(struct file *file, size_t size,
+					       bool nowait)
 {
 	struct mailslot_handle *h = file->private_data;
 	struct mailslot_user *user = h->user;
 	struct mailslot_msg *msg;
 	size_t charge = struct_size(msg, data, size);
-	int ret;
-
-	ret = mailslot_user_charge_bytes(user, charge, file);
-	if (ret)
-		return ERR_PTR(ret);
+	unsigned int npages = 0, i;
 	/*
 	 * Charged to the sender's memory cgroup.  At the cgroup's limit the
 	 * write fails with ENOMEM instead of invoking the cgroup's OOM killer:
 	 * a full mailbox is the sender's error to handle, not a reason to
 	 * kill it, nor to log an allocation-failure splat.
 	 */
-	msg = kvmalloc(charge,
-		       GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
-	if (!msg) {
-		mailslot_user_uncharge_bytes(user, charge);
-		return ERR_PTR(-ENOMEM);
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
+	int ret;
+
+	/* IOCB_NOWAIT: no direct reclaim; EAGAIN lets the caller retry */
+	if (nowait)
+		gfp &= ~__GFP_DIRECT_RECLAIM;
+
+	if (size > PAGE_SIZE)
+		npages = DIV_ROUND_UP(size, PAGE_SIZE);
+	ret = mailslot_user_charge_bytes(user, charge, file);
+	if (ret)
+		return ERR_PTR(ret);
+	if (npages)
+		msg = kvmalloc(struct_size(msg, data,
+					   npages * sizeof(struct page *)), gfp);
+	else
+		msg = kvmalloc(charge, gfp);
+	if (!msg)
+		goto err_uncharge;
+	msg->size = size;
+	for (i = 0; i < npages; i++) {
+		mailslot_msg_pages(msg)[i] = alloc_page(gfp);
+		if (!mailslot_msg_pages(msg)[i]) {
+			mailslot_msg_free_pages(msg, i);
+			kvfree(msg);
+			goto err_uncharge;
+		}
 	}
 	INIT_LIST_HEAD(&msg->node);
 	refcount_set(&msg->ref, 1);
@@ -109,8 +190,11 @@ static struct mailslot_msg *mailslot_msg_alloc(struct file *file, size_t size)
 	msg->seq = 0;
 	msg->time_ns = 0;
 	msg->gid = h->gid;
-	msg->size = size;
 	return msg;
+
+err_uncharge:
+	mailslot_user_uncharge_bytes(user, charge);
+	return ERR_PTR(nowait ? -EAGAIN : -ENOMEM);
 }
 
 static struct mailslot_msg *mailslot_msg_next(struct mailslot_slot *slot,
@@ -464,11 +548,12 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 
 	if (timeout_ns && timeout_ns <= KTIME_MAX)
 		deadline = ktime_add_safe(ktime_get(), ns_to_ktime(timeout_ns));
+	/*
+	 * The lock first, then a look at the queue: a reader that finds a
+	 * message takes the slot lock twice per message (here and in
+	 * mailslot_recv_done()), not three times.
+	 */
 	for (;;) {
-		ret = mailslot_read_wait(slot, r, nonblock, timeout_ns,
-					 deadline);
-		if (ret)
-			return ret;
 		ret = mailslot_read_lock(r, nonblock, timeout_ns, deadline);
 		if (ret)
 			return ret;
@@ -482,8 +567,12 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 			*msgp = msg;
 			return 0;
 		}
-		/* another thread took it */
+		/* empty (or another thread took it): wait without the lock */
 		mailslot_read_unlock(r);
+		ret = mailslot_read_wait(slot, r, nonblock, timeout_ns,
+					 deadline);
+		if (ret)
+			return ret;
 	}
 }
 
@@ -543,10 +632,12 @@ static void mailslot_msg_info(const struct mailslot_msg *msg,
 }
 
 /*
- * Receive one message into @to; with @uinfo, also store its metadata
- * there before the message is consumed.  Returns the payload size, 0 at
- * end of file (*@info all zero), -EMSGSIZE when @to is too small (the
- * message stays queued, *@info describes it).  A fault consumes nothing.
+ * Receive one message into @to; with @info, also describe it there, and
+ * with @uinfo (which needs @info) store that description there too before
+ * the message is consumed.  Returns the payload size, 0 at end of file
+ * (*@info all zero), -EMSGSIZE when @to is too small (the message stays
+ * queued, *@info describes it).  A fault consumes nothing.  A plain read()
+ * passes no @info: the pid and id translations are not free.
  */
 static ssize_t mailslot_recv(struct mailslot_handle *h, bool nonblock,
 			     struct iov_iter *to,
@@ -560,15 +651,17 @@ static ssize_t mailslot_recv(struct mailslot_handle *h, bool nonblock,
 	ret = mailslot_recv_begin(h, nonblock, &msg);
 	if (ret)
 		return ret;
-	memset(info, 0, sizeof(*info));
+	if (info)
+		memset(info, 0, sizeof(*info));
 	if (!msg) {
 		ret = 0;
 		goto out_unlock;
 	}
-	mailslot_msg_info(msg, info);
+	if (info)
+		mailslot_msg_info(msg, info);
 	if (msg->size > iov_iter_count(to))
 		ret = -EMSGSIZE;
-	else if (copy_to_iter(msg->data, msg->size, to) != msg->size)
+	else if (!mailslot_msg_copy_out(msg, to))
 		ret = -EFAULT;
 	else if (uinfo && copy_to_user(uinfo, info, sizeof(*info)))
 		ret = -EFAULT;
@@ -596,11 +689,10 @@ static bool mailslot_nonblock(struct kiocb *iocb)
 ssize_t mailslot_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct mailslot_handle *h = iocb->ki_filp->private_data;
-	struct mailslot_msg_info info;
 
 	if (!h->reads)
 		return -EBADF;
-	return mailslot_recv(h, mailslot_nonblock(iocb), to, &info, NULL);
+	return mailslot_recv(h, mailslot_nonblock(iocb), to, NULL, NULL);
 }
 
 static bool mailslot_writer_may_go(struct mailslot_slot *slot, size_t size)
@@ -627,16 +719,18 @@ ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return -EBADF;
 	if (size > slot->max_msg_size)
 		return -EMSGSIZE;
-	spin_lock(&slot->lock);
-	ret = slot->dead ? -EPIPE : 0;
-	spin_unlock(&slot->lock);
-	if (ret)
-		return ret;
+	/*
+	 * Early EPIPE without the lock: a slot that dies after this look is
+	 * caught under the lock below, before the message is queued.
+	 */
+	if (READ_ONCE(slot->dead))
+		return -EPIPE;
 
-	msg = mailslot_msg_alloc(iocb->ki_filp, size);
+	msg = mailslot_msg_alloc(iocb->ki_filp, size,
+				 iocb->ki_flags & IOCB_NOWAIT);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
-	if (!copy_from_iter_full(msg->data, size, from)) {
+	if (!mailslot_msg_fill(msg, from)) {
 		mailslot_msg_put(msg);
 		return -EFAULT;
 	}
@@ -815,7 +909,7 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 		}
 		mailslot_msg_info(msg, &info);
 		if (copy_to_iter(&info, sizeof(info), &to) != sizeof(info) ||
-		    copy_to_iter(msg->data, msg->size, &to) != msg->size ||
+		    !mailslot_msg_copy_out(msg, &to) ||
 		    copy_to_iter(zeros, pad, &to) != pad) {
 			if (!n)
 				ret = -EFAULT;

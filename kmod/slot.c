@@ -260,7 +260,7 @@ static void mailslot_slot_kill(struct mailslot_slot *slot)
 	struct mailslot_node *node = NULL;
 
 	spin_lock(&slot->lock);
-	slot->dead = true;
+	WRITE_ONCE(slot->dead, true);	/* read without the lock in write() */
 	spin_unlock(&slot->lock);
 	mailslot_slot_wake_all(slot);
 
@@ -416,6 +416,8 @@ static int mailslot_node_open(struct inode *inode, struct file *file)
 		goto err_put;
 
 	file->private_data = h;
+	/* reads and writes honour IOCB_NOWAIT (RWF_NOWAIT, io_uring) */
+	file->f_mode |= FMODE_NOWAIT;
 	return stream_open(inode, file);
 
 err_put:
@@ -563,6 +565,7 @@ int mailslot_slot_create(const struct mailslot_create __user *uarg)
 		goto err_detach;
 	}
 	stream_open(file_inode(file), file);
+	file->f_mode |= FMODE_NOWAIT;
 
 	ret = mailslot_slot_publish(slot, node);
 	if (ret) {

@@ -48,7 +48,9 @@ struct user_namespace;
  * @time_ns:	CLOCK_MONOTONIC when queued.
  * @gid:	egid of the writing handle's opener (the euid is @user's).
  * @size:	payload bytes.
- * @data:	payload.
+ * @data:	payload of up to PAGE_SIZE bytes; for a larger one, the
+ *		pointers to the DIV_ROUND_UP(@size, PAGE_SIZE) pages that
+ *		hold it (msg.c, mailslot_msg_paged()).
  *
  * 64 bytes before @data, so that a 64-byte message fits kmalloc-128 as
  * an mqueue message does.
@@ -109,7 +111,8 @@ struct mailslot_node;
  * @msgs:	messages queued for at least one reader, oldest first.
  *		Slot lock.
  * @readers:	reading handles, the server's first.  Slot lock.
- * @dead:	the server has closed.  Slot lock; set once.
+ * @dead:	the server has closed.  Slot lock; set once (WRITE_ONCE),
+ *		and write() takes an early look without the lock.
  * @seq:	sequence number of the last message.  Slot lock.
  * @nmsgs:	messages on @msgs.  Slot lock.
  * @nbytes:	payload bytes on @msgs.  Slot lock.
