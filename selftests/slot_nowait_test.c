@@ -11,7 +11,7 @@
 #define _GNU_SOURCE
 #include <sys/mman.h>
 #include <sys/uio.h>
-#include "slot_util.h"
+#include "mailslot_test.h"
 #include "kselftest_harness.h"
 
 static ssize_t rd_nowait(int fd, void *buf, size_t len)
@@ -37,15 +37,15 @@ FIXTURE(nw) {
 
 FIXTURE_SETUP(nw)
 {
-	self->name = slot_name("nowait");
+	self->name = mst_name("nowait");
 	/* 2 messages deep, blocking, reads wait for ever */
-	self->srv = slot_create_lim(self->name, 0, 2, 0,
+	self->srv = mst_slot_create_lim(self->name, 0, 2, 0,
 				    MAILSLOT_OVERFLOW_BLOCK,
 				    MAILSLOT_TIMEOUT_INFINITE);
 	ASSERT_LE(0, self->srv);
-	self->w = slot_open(self->name, O_WRONLY);
+	self->w = mst_slot_open(self->name, O_WRONLY);
 	ASSERT_LE(0, self->w);
-	self->l = slot_open(self->name, O_RDONLY);
+	self->l = mst_slot_open(self->name, O_RDONLY);
 	ASSERT_LE(0, self->l);
 }
 
@@ -81,7 +81,7 @@ TEST_F(nw, read_queued)
 	ASSERT_EQ(3, write(self->w, "abc", 3));
 	EXPECT_EQ(-1, rd_nowait(self->srv, buf, 2));
 	EXPECT_EQ(EMSGSIZE, errno);
-	ASSERT_EQ(0, slot_info(self->srv, &info));
+	ASSERT_EQ(0, mst_slot_info(self->srv, &info));
 	EXPECT_EQ(1, info.msgs);
 	EXPECT_EQ(3, info.next_size);
 	/* drained again: EAGAIN */
@@ -100,7 +100,7 @@ TEST_F(nw, write_full_eagain)
 	/* both queues full: EAGAIN, on a handle that would block */
 	EXPECT_EQ(-1, wr_nowait(self->w, "3", 1));
 	EXPECT_EQ(EAGAIN, errno);
-	ASSERT_EQ(0, slot_info(self->srv, &info));
+	ASSERT_EQ(0, mst_slot_info(self->srv, &info));
 	EXPECT_EQ(2, info.msgs);
 	EXPECT_EQ(2, info.sent);
 	/* room in the server's queue but not in the listener's: still full */
@@ -157,11 +157,11 @@ FIXTURE(big) {
 
 FIXTURE_SETUP(big)
 {
-	self->name = slot_name("big");
-	self->srv = slot_create_lim(self->name, 1 << 20, 64, 4 << 20,
+	self->name = mst_name("big");
+	self->srv = mst_slot_create_lim(self->name, 1 << 20, 64, 4 << 20,
 				    MAILSLOT_OVERFLOW_FAIL, 0);
 	ASSERT_LE(0, self->srv);
-	self->w = slot_open(self->name, O_WRONLY);
+	self->w = mst_slot_open(self->name, O_WRONLY);
 	ASSERT_LE(0, self->w);
 	self->buf = malloc(2 * BIG_MAX + 4096);
 	ASSERT_NE(NULL, self->buf);
