@@ -327,12 +327,17 @@ def test_signal_during_recv_is_retried(name, server):
     old = signal.signal(signal.SIGALRM, lambda *a: hits.append(1))
     try:
         def later():
-            time.sleep(0.6)
+            # The message comes only after the signal has been handled
+            # (a SIGALRM goes to the main thread, the one in recv()).
+            end = time.monotonic() + 10
+            while not hits and time.monotonic() < end:
+                time.sleep(0.01)
+            time.sleep(0.3)
             with mailslot.open(name, "w") as w:
                 w.send(b"after the signal")
         t = threading.Thread(target=later)
-        t.start()
         signal.setitimer(signal.ITIMER_REAL, 0.1)
+        t.start()
         m = server.recv()
         t.join()
         assert m.data == b"after the signal"
