@@ -16,6 +16,8 @@
 #   make check-vm-run   the VM runner's KVM fallback and watchdog (forced failures)
 #   make soak [SOAK_RUNS=5] [KVER=..]   make check N times, failing tests by name
 #   make check-kselftest-tree   build selftests/ inside a kernel tree's lib.mk
+#   make check-relay    the relay's host tests: wire format unit and fuzz
+#                     tests (plain and ASan/UBSan), name mapping, tshark decode
 #
 # KDIR=<kernel build dir> overrides the kernel to build against; by default
 # it is the running kernel's, else Debian headers that have a bootable image
@@ -130,6 +132,12 @@ bench: deps
 # 6.1 tree and built by the kernel's own lib.mk.
 check-kselftest-tree:
 	scripts/check-kselftest-tree
+
+# The relay (relay/): host tests that need no VM.
+check-relay:
+	$(MAKE) -C relay check-host
+
+.PHONY: check-relay
 
 # Packaging (scripts/install, docs/packaging.md): DESTDIR=, PREFIX=/usr/local,
 # MAILSLOT_GROUP=<group> (udev rule), AUTOLOAD=1, MOK_KEY= MOK_CERT= (signing).

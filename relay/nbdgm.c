@@ -300,6 +300,8 @@ enum nbdgm_error nbdgm_build(const struct nbdgm_write *w, void *buf,
 	put_le16(s + NBDGM_TRANS_NAME_OFF - 2,
 		 (uint16_t)(smb_len - NBDGM_TRANS_NAME_OFF));
 	memcpy(s + NBDGM_TRANS_NAME_OFF, w->trans_name, name_len + 1);
+	/* the prefix in capitals, as Windows sends it and dissectors expect */
+	memcpy(s + NBDGM_TRANS_NAME_OFF, MAILSLOT_PREFIX, MAILSLOT_PREFIX_LEN);
 	if (w->size)
 		memcpy(s + data_off, w->data, w->size);
 	*len = total;

@@ -129,8 +129,10 @@ enum nbdgm_error nbdgm_parse(const void *pkt, size_t len,
 
 /*
  * Encode *@w into @buf of @cap bytes; *@len gets the packet's length.
- * FLAGS is w->flags with FIRST set and MORE clear.  NBDGM_E_BUILD when a
- * field is out of range (type, transaction name, size) or @cap too small.
+ * FLAGS is w->flags with FIRST set and MORE clear; the transaction name's
+ * prefix is sent as "\MAILSLOT\" whatever its case in w->trans_name.
+ * NBDGM_E_BUILD when a field is out of range (type, transaction name,
+ * size) or @cap too small.
  */
 enum nbdgm_error nbdgm_build(const struct nbdgm_write *w, void *buf,
 			     size_t cap, size_t *len);

@@ -181,7 +181,8 @@ static int check_parsed(const uint8_t *pkt, size_t len,
 	if (nbdgm_parse(again, len2, &w2) != NBDGM_OK)
 		return 4;
 	if (w2.type != w->type || w2.size != w->size ||
-	    strcmp(w2.trans_name, w->trans_name) ||
+	    strcmp(w2.trans_name + 10, w->trans_name + 10) ||
+	    memcmp(w2.trans_name, "\\MAILSLOT\\", 10) ||
 	    memcmp(w2.src_name, w->src_name, 16) ||
 	    memcmp(w2.dst_name, w->dst_name, 16) ||
 	    w2.priority != w->priority || w2.id != w->id ||

@@ -152,6 +152,9 @@ static void build_refusals(void)
 	memcpy(w.trans_name, longname, NBDGM_TRANS_NAME_MAX);
 	w.trans_name[NBDGM_TRANS_NAME_MAX] = '\0';
 	CHECK_EQ(nbdgm_build(&w, pkt, sizeof(pkt), &len), NBDGM_OK);
+	strcpy(w.trans_name, "\\mailslot\\a");
+	CHECK_EQ(nbdgm_build(&w, pkt, sizeof(pkt), &len), NBDGM_OK);
+	CHECK(!memcmp(pkt + 82 + 69, "\\MAILSLOT\\a", 12));
 	strcpy(w.trans_name, "\\mailslot\\a\tb");
 	CHECK_EQ(nbdgm_build(&w, pkt, sizeof(pkt), &len), NBDGM_E_BUILD);
 
