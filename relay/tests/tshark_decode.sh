@@ -5,7 +5,8 @@
 # sends four mailslot writes (unique, group, broadcast, lower case) over UDP to
 # 127.0.0.1:138 inside a network namespace of their own (unshare -n: only
 # its loopback exists, nothing leaves it and no other process sees them),
-# dumpcap captures them there with the filter "udp port 138", and tshark's
+# dumpcap captures them there with the filter "udp port 138" (and
+# probes to the discard port, which tell when the capture has begun), and tshark's
 # nbdgm, smb and mailslot dissectors must show the right type, names,
 # opcode, priority, class and data, with no malformed-packet or warning
 # expert item.
@@ -16,21 +17,29 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 
+# frames of the capture so far that match the display filter $2
+frames() {
+	tshark -r "$1" -Y "$2" -T fields -e frame.number 2>/dev/null | grep -c . || true
+}
+
 if [ "${1:-}" = --inside ]; then
 	cap=$2
 	ip link set lo up
-	dumpcap -q -i lo -f 'udp port 138' -w "$cap" 2>"$cap.log" &
+	dumpcap -q -i lo -f 'udp port 138 or udp port 9' -w "$cap" 2>"$cap.log" &
 	pid=$!
-	# dumpcap says "Capturing on" once the filter is in place
+	# The capture has begun once a probe to the discard port is in the
+	# file: send one every 0.2 s until one is (at most 20 s).
 	for _ in $(seq 100); do
-		grep -q 'Capturing on' "$cap.log" 2>/dev/null && break
-		sleep 0.1
+		echo probe >/dev/udp/127.0.0.1/9 2>/dev/null || true
+		sleep 0.2
+		[ "$(frames "$cap" udp.port==9)" -gt 0 ] && break
 	done
-	grep -q 'Capturing on' "$cap.log" || { cat "$cap.log" >&2; exit 1; }
 	"$here/nbdgm_send" 127.0.0.1 138
-	# dumpcap writes what it has on SIGTERM; give it a moment to take
-	# the last packet from the kernel
-	sleep 1
+	# and ends once all four are in it (at most 20 s)
+	for _ in $(seq 100); do
+		[ "$(frames "$cap" udp.port==138)" -ge 4 ] && break
+		sleep 0.2
+	done
 	kill -TERM "$pid"
 	wait "$pid" || true
 	exit 0
@@ -55,7 +64,7 @@ fields=(-e nbdgm.type -e nbdgm.first -e nbdgm.next -e nbdgm.node_type
 	-e nbdgm.source_name -e nbdgm.destination_name -e smb.cmd
 	-e smb.trans_name -e mailslot.opcode -e mailslot.priority
 	-e mailslot.class -e mailslot.name -e data.data)
-tshark -r "$tmp/cap.pcapng" -T fields -E separator='|' "${fields[@]}" \
+tshark -r "$tmp/cap.pcapng" -Y udp.port==138 -T fields -E separator='|' "${fields[@]}" \
 	2>/dev/null >"$tmp/got"
 
 big=$(python3 -c 'print(bytes(i % 256 for i in range(424)).hex())' 2>/dev/null ||
@@ -74,14 +83,14 @@ fi
 
 # No malformed packet, no expert item above "chat" (notes, warnings,
 # errors), no dissector exception in any frame.
-tshark -r "$tmp/cap.pcapng" -T fields -e frame.number -e _ws.malformed \
+tshark -r "$tmp/cap.pcapng" -Y udp.port==138 -T fields -e frame.number -e _ws.malformed \
 	-e _ws.expert.severity -e _ws.expert.message 2>/dev/null >"$tmp/expert"
 if awk -F'\t' '$2 != "" || $3 != "" { bad = 1 } END { exit !bad }' "$tmp/expert"; then
 	echo "FAIL: tshark_decode: malformed or expert items:"
 	cat "$tmp/expert"
 	fail=1
 fi
-if tshark -r "$tmp/cap.pcapng" -V 2>/dev/null | grep -qiE 'malformed|exception'; then
+if tshark -r "$tmp/cap.pcapng" -Y udp.port==138 -V 2>/dev/null | grep -qiE 'malformed|exception'; then
 	echo "FAIL: tshark_decode: tshark -V reports a malformed packet"
 	fail=1
 fi
