@@ -526,6 +526,9 @@ static bool mailslot_recv_done(struct mailslot_handle *h,
 	return low;
 }
 
+static void mailslot_msg_info_relayed(const struct mailslot_msg *msg,
+				      struct mailslot_msg_info *info);
+
 static void mailslot_msg_info(const struct mailslot_msg *msg,
 			      struct mailslot_msg_info *info)
 {
@@ -540,6 +543,8 @@ static void mailslot_msg_info(const struct mailslot_msg *msg,
 	info->gid = from_kgid_munged(ns, msg->gid);
 	info->size = msg->size;
 	info->info_size = sizeof(*info);
+	if (!msg->pid)
+		mailslot_msg_info_relayed(msg, info);
 }
 
 /*
@@ -726,6 +731,8 @@ static long mailslot_ioctl_get_info(struct mailslot_handle *h,
 		info.flags |= MAILSLOT_INFO_WRITER;
 	if (h->server)
 		info.flags |= MAILSLOT_INFO_SERVER;
+	if (slot->remote)
+		info.flags |= MAILSLOT_INFO_REMOTE;
 	if (slot->dead)
 		info.flags |= MAILSLOT_INFO_CLOSED;
 	info.sent = slot->sent;
@@ -908,6 +915,85 @@ bool mailslot_reader_signaled(struct file *file, u64 *gen)
 	*gen = h->reader.gen;
 	spin_unlock(&slot->lock);
 	return signaled;
+}
+
+/*
+ * Relayed messages (MAILSLOT_IOC_RELAY_SEND, relay.c).  Kept apart from the
+ * write path: a relayed message has no writing task (pid NULL) and carries
+ * its origin after the payload; delivery never waits, so that one full
+ * slot cannot stall the relay for every other.
+ */
+
+static void mailslot_msg_info_relayed(const struct mailslot_msg *msg,
+				      struct mailslot_msg_info *info)
+{
+	BUILD_BUG_ON(sizeof(struct mailslot_msg_origin) >
+		     sizeof(info->reserved));
+	info->flags |= MAILSLOT_MSG_RELAYED;
+	memcpy(info->reserved, msg->data + msg->size,
+	       sizeof(struct mailslot_msg_origin));
+}
+
+ssize_t mailslot_relay_deliver(struct mailslot_slot *slot,
+			       struct mailslot_user *user, kgid_t gid,
+			       const struct file *file,
+			       const void __user *buf, size_t size,
+			       const struct mailslot_msg_origin *origin)
+{
+	struct mailslot_msg *msg;
+	LIST_HEAD(freed);
+	size_t charge;
+	int ret;
+
+	if (size > slot->max_msg_size)
+		return -EMSGSIZE;
+	charge = struct_size(msg, data, size);
+	/* the origin's 32 bytes are charged to the memory cgroup only */
+	ret = mailslot_user_charge_bytes(user, charge, file);
+	if (ret)
+		return ret;
+	msg = kvmalloc(charge + sizeof(*origin),
+		       GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+	if (!msg) {
+		mailslot_user_uncharge_bytes(user, charge);
+		return -ENOMEM;
+	}
+	INIT_LIST_HEAD(&msg->node);
+	refcount_set(&msg->ref, 1);
+	msg->pending = 0;
+	mailslot_user_hold(user);
+	msg->user = user;
+	msg->pid = NULL;
+	msg->seq = 0;
+	msg->time_ns = 0;
+	msg->gid = gid;
+	msg->size = size;
+	memcpy(msg->data + size, origin, sizeof(*origin));
+	if (copy_from_user(msg->data, buf, size)) {
+		mailslot_msg_put(msg);
+		return -EFAULT;
+	}
+
+	spin_lock(&slot->lock);
+	if (slot->dead) {
+		ret = -ENOENT;
+	} else if (mailslot_all_have_room(slot, size)) {
+		if (slot->listener_drop)
+			mailslot_drop_for(slot, size, false, &freed);
+	} else if (slot->overflow == MAILSLOT_OVERFLOW_DROP) {
+		mailslot_drop_for(slot, size, true, &freed);
+	} else {
+		ret = -EAGAIN;
+	}
+	if (!ret) {
+		mailslot_enqueue(slot, msg);
+		msg = NULL;
+	}
+	spin_unlock(&slot->lock);
+	mailslot_msg_free_list(&freed);
+	if (msg)
+		mailslot_msg_put(msg);
+	return ret ? ret : size;
 }
 
 /* A 64-byte message takes kmalloc-128, as an mqueue message does. */
