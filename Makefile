@@ -58,7 +58,7 @@ endif
 JOBS = $$(case " $$MAKEFLAGS" in *" -j"*) ;; *) echo -j$$(nproc 2>/dev/null || echo 2) ;; esac)
 BUILD_LOCKED = @mkdir -p build && flock build/.build.lock $(MAKE) $(JOBS) all
 
-all: modules userlib selftests examples
+all: modules userlib selftests examples relay
 
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel build dir: run 'make check' (installs headers) or pass KDIR=" >&2; exit 1; }
@@ -89,6 +89,13 @@ selftests:
 
 examples: userlib
 	@if [ -f examples/Makefile ]; then $(MAKE) -C examples; fi
+
+# mailslotd and its tests (the end-to-end one needs the kselftest headers).
+relay:
+	@test -n "$(KSFT_INC)" || exit 1
+	$(MAKE) -C relay KSFT_DIR=$(KSFT_INC)
+
+.PHONY: relay
 
 # Fetch and install what the VM lane needs (apt packages as root, the kernel
 # image into the cache, the kselftest headers), then build and run.
