@@ -91,7 +91,7 @@ examples: userlib
 	@if [ -f examples/Makefile ]; then $(MAKE) -C examples; fi
 
 # mailslotd and its tests (the end-to-end one needs the kselftest headers).
-relay:
+relay: userlib
 	@test -n "$(KSFT_INC)" || exit 1
 	$(MAKE) -C relay KSFT_DIR=$(KSFT_INC)
 

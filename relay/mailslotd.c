@@ -37,6 +37,7 @@
 #include <linux/mailslot.h>
 
 #include "nbdgm.h"
+#include "outgoing.h"
 #include "winname.h"
 
 enum refusal {
@@ -58,10 +59,7 @@ static struct {
 static int foreground, verbose;
 static volatile sig_atomic_t stop;
 
-static void logmsg(int prio, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void logmsg(int prio, const char *fmt, ...)
+void relay_log(int prio, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -104,7 +102,7 @@ static void stats_addr(struct sockaddr_un *sa, socklen_t *len,
 	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
 }
 
-static int format_stats(char *buf, size_t size)
+int relay_format_stats(char *buf, size_t size)
 {
 	size_t n = 0;
 	int i;
@@ -119,6 +117,8 @@ static int format_stats(char *buf, size_t size)
 	OUT("delivered %llu\n", stats.delivered);
 	OUT("refused %llu\n", stats.refused);
 	OUT("malformed %llu\n", stats.malformed);
+	OUT("sent %llu\n", out_sent);
+	OUT("send-failed %llu\n", out_failed);
 	for (i = 0; i < R_COUNT; i++)
 		OUT("refused.%s %llu\n", refusal_names[i], stats.refused_by[i]);
 	for (i = 1; i < NBDGM_E_COUNT; i++)
@@ -140,7 +140,8 @@ static int print_stats(const char *name, unsigned int port)
 
 	stats_addr(&sa, &len, name, port);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, len)) {
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, len) ||
+	    write(fd, "stats\n", 6) != 6) {
 		fprintf(stderr, "mailslotd: no relay answers on @%s: %s\n",
 			sa.sun_path + 1, strerror(errno));
 		return 1;
@@ -149,20 +150,6 @@ static int print_stats(const char *name, unsigned int port)
 		fwrite(buf, 1, (size_t)n, stdout);
 	close(fd);
 	return n < 0;
-}
-
-static void answer_stats(int lfd)
-{
-	char buf[4096];
-	int fd, n;
-
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (fd < 0)
-		return;
-	n = format_stats(buf, sizeof(buf));
-	if (n > 0 && write(fd, buf, (size_t)n) != n)
-		logmsg(LOG_DEBUG, "stats: short write");
-	close(fd);
 }
 
 /* The pid and name of a process holding UDP port @port, or 0. */
@@ -252,7 +239,7 @@ static void explain_port_in_use(unsigned int port)
 	pid_t pid = port_owner(port, comm, sizeof(comm));
 
 	if (pid && !strcmp(comm, "nmbd")) {
-		logmsg(LOG_ERR,
+		relay_log(LOG_ERR,
 		       "UDP port %u is held by nmbd (pid %d), Samba's NetBIOS name server, "
 		       "which owns the NetBIOS datagram port. Either stop it "
 		       "(systemctl disable --now nmbd) if this host needs no NetBIOS "
@@ -260,10 +247,10 @@ static void explain_port_in_use(unsigned int port)
 		       "(--address, --port); only one program can take Windows "
 		       "mailslot datagrams on port 138", port, (int)pid);
 	} else if (pid) {
-		logmsg(LOG_ERR, "UDP port %u is held by %s (pid %d): stop it or use --port",
+		relay_log(LOG_ERR, "UDP port %u is held by %s (pid %d): stop it or use --port",
 		       port, comm[0] ? comm : "?", (int)pid);
 	} else {
-		logmsg(LOG_ERR, "UDP port %u is in use (by a process this user cannot see; "
+		relay_log(LOG_ERR, "UDP port %u is in use (by a process this user cannot see; "
 		       "Samba's nmbd is the usual one): stop it or use --port", port);
 	}
 }
@@ -313,20 +300,20 @@ static int drop_privileges(const char *user)
 	gid_t gid;
 
 	if (lookup_user(user, &uid, &gid)) {
-		logmsg(LOG_ERR, "no user %s to run as (--user NAME or UID[:GID])", user);
+		relay_log(LOG_ERR, "no user %s to run as (--user NAME or UID[:GID])", user);
 		return -1;
 	}
 	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
 	    setresuid(uid, uid, uid)) {
-		logmsg(LOG_ERR, "cannot become %s: %s", user, strerror(errno));
+		relay_log(LOG_ERR, "cannot become %s: %s", user, strerror(errno));
 		return -1;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
-		logmsg(LOG_ERR, "no_new_privs: %s", strerror(errno));
+		relay_log(LOG_ERR, "no_new_privs: %s", strerror(errno));
 		return -1;
 	}
 	if (uid && (setuid(0) == 0 || seteuid(0) == 0)) {
-		logmsg(LOG_ERR, "privileges could be regained after the drop");
+		relay_log(LOG_ERR, "privileges could be regained after the drop");
 		return -1;
 	}
 	return 0;
@@ -336,7 +323,7 @@ static void refuse(enum refusal r, const char *what, const char *from)
 {
 	stats.refused++;
 	stats.refused_by[r]++;
-	logmsg(LOG_DEBUG, "refused %s from %s: %s", what, from, refusal_names[r]);
+	relay_log(LOG_DEBUG, "refused %s from %s: %s", what, from, refusal_names[r]);
 }
 
 static void handle(int relay, const uint8_t *pkt, size_t len,
@@ -367,7 +354,7 @@ static void handle(int relay, const uint8_t *pkt, size_t len,
 	if (e != NBDGM_OK) {
 		stats.malformed++;
 		stats.malformed_by[e]++;
-		logmsg(LOG_DEBUG, "malformed datagram (%zu bytes) from %s: %s",
+		relay_log(LOG_DEBUG, "malformed datagram (%zu bytes) from %s: %s",
 		       len, from, nbdgm_strerror(e));
 		return;
 	}
@@ -382,7 +369,7 @@ static void handle(int relay, const uint8_t *pkt, size_t len,
 	rs.size = (uint32_t)w.size;
 	if (ioctl(relay, MAILSLOT_IOC_RELAY_SEND, &rs) >= 0) {
 		stats.delivered++;
-		logmsg(LOG_DEBUG, "delivered %zu bytes from %s to %s", w.size,
+		relay_log(LOG_DEBUG, "delivered %zu bytes from %s to %s", w.size,
 		       from, local);
 		return;
 	}
@@ -404,7 +391,7 @@ static void handle(int relay, const uint8_t *pkt, size_t len,
 		refuse(R_BUDGET, local, from);
 		break;
 	default:
-		logmsg(LOG_WARNING, "delivery to %s: %s", local, strerror(errno));
+		relay_log(LOG_WARNING, "delivery to %s: %s", local, strerror(errno));
 		refuse(R_OTHER, local, from);
 		break;
 	}
@@ -517,44 +504,47 @@ int main(int argc, char **argv)
 	}
 	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		logmsg(LOG_ERR, "socket: %s", strerror(errno));
+		relay_log(LOG_ERR, "socket: %s", strerror(errno));
 		return 1;
 	}
 	if (ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	/* for the datagrams of local writers to \\*\mailslot\... */
+	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
 	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
 				 (socklen_t)strlen(ifname))) {
-		logmsg(LOG_ERR, "--interface %s: %s", ifname, strerror(errno));
+		relay_log(LOG_ERR, "--interface %s: %s", ifname, strerror(errno));
 		return 1;
 	}
 	if (bind(fd, (struct sockaddr *)&ss, sslen)) {
 		if (errno == EADDRINUSE)
 			explain_port_in_use(port);
 		else
-			logmsg(LOG_ERR, "bind UDP port %u: %s%s", port, strerror(errno),
+			relay_log(LOG_ERR, "bind UDP port %u: %s%s", port, strerror(errno),
 			       errno == EACCES ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE)" : "");
 		return 1;
 	}
 
 	ctl = open(MAILSLOT_CONTROL_PATH, O_RDONLY | O_CLOEXEC);
 	if (ctl < 0) {
-		logmsg(LOG_ERR, "%s: %s (is the mailslot module loaded?)",
+		relay_log(LOG_ERR, "%s: %s (is the mailslot module loaded?)",
 		       MAILSLOT_CONTROL_PATH, strerror(errno));
 		return 1;
 	}
 	memset(&ro, 0, sizeof(ro));
 	relay = ioctl(ctl, MAILSLOT_IOC_RELAY_OPEN, &ro);
 	if (relay < 0) {
-		logmsg(LOG_ERR, "relay handle: %s%s", strerror(errno),
+		relay_log(LOG_ERR, "relay handle: %s%s", strerror(errno),
 		       errno == EPERM ? " (needs CAP_NET_ADMIN: start mailslotd as root)" : "");
 		return 1;
 	}
 	close(ctl);
 
+	outgoing_init(fd, port);
 	sfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	stats_addr(&sa, &salen, stats_name, port);
 	if (sfd < 0 || bind(sfd, (struct sockaddr *)&sa, salen) || listen(sfd, 8)) {
-		logmsg(LOG_ERR, "stats socket @%s: %s", sa.sun_path + 1, strerror(errno));
+		relay_log(LOG_ERR, "stats socket @%s: %s", sa.sun_path + 1, strerror(errno));
 		return 1;
 	}
 
@@ -563,7 +553,7 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	if (!foreground && daemon(0, 0)) {
-		logmsg(LOG_ERR, "daemon: %s", strerror(errno));
+		relay_log(LOG_ERR, "daemon: %s", strerror(errno));
 		return 1;
 	}
 
@@ -571,24 +561,27 @@ int main(int argc, char **argv)
 	sig.sa_handler = on_signal;
 	sigaction(SIGTERM, &sig, NULL);
 	sigaction(SIGINT, &sig, NULL);
-	logmsg(LOG_INFO, "relaying mailslot datagrams from UDP %s port %u%s%s as %s",
+	relay_log(LOG_INFO, "relaying mailslot datagrams from UDP %s port %u%s%s as %s",
 	       address ? address : "*", port, ifname ? " on " : "",
 	       ifname ? ifname : "", user);
 
 	while (!stop) {
-		struct pollfd pf[2] = {
+		struct pollfd pf[2 + 96] = {
 			{ .fd = fd, .events = POLLIN },
 			{ .fd = sfd, .events = POLLIN },
 		};
+		int more = outgoing_pollfds(pf + 2, 96);
 
-		if (poll(pf, 2, -1) < 0) {
+		/* a second at most: idle clients and unused slots expire */
+		if (poll(pf, (nfds_t)(2 + more), 1000) < 0) {
 			if (errno == EINTR)
 				continue;
-			logmsg(LOG_ERR, "poll: %s", strerror(errno));
+			relay_log(LOG_ERR, "poll: %s", strerror(errno));
 			return 1;
 		}
+		outgoing_events(pf + 2, more);
 		if (pf[1].revents & POLLIN)
-			answer_stats(sfd);
+			outgoing_accept(sfd);
 		if (pf[0].revents & POLLIN) {
 			struct sockaddr_storage src;
 			socklen_t srclen = sizeof(src);
@@ -599,13 +592,13 @@ int main(int argc, char **argv)
 				     (struct sockaddr *)&src, &srclen);
 			if (n < 0) {
 				if (errno != EAGAIN && errno != EINTR)
-					logmsg(LOG_WARNING, "recvfrom: %s", strerror(errno));
+					relay_log(LOG_WARNING, "recvfrom: %s", strerror(errno));
 				continue;
 			}
 			handle(relay, pkt, (size_t)n, &src);
 		}
 	}
-	logmsg(LOG_INFO, "stopping: received %llu, delivered %llu, refused %llu, malformed %llu",
+	relay_log(LOG_INFO, "stopping: received %llu, delivered %llu, refused %llu, malformed %llu",
 	       stats.received, stats.delivered, stats.refused, stats.malformed);
 	return 0;
 }

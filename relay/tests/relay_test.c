@@ -20,6 +20,7 @@
 #include "kselftest_harness.h"
 #include "../../selftests/slot_util.h"
 #include "../nbdgm.h"
+#include "libmailslot.h"
 
 /* The relay under test: $MAILSLOTD, else the guest's copy. */
 /* The origin of a relayed message, copied out of info->reserved. */
@@ -387,6 +388,63 @@ TEST_F(relay, runs_unprivileged)
 	EXPECT_TRUE(cap_ok);
 	/* and still delivers */
 	EXPECT_EQ(0, sync_relay(self));
+}
+
+/*
+ * Sending: mailslot_open() of \\127.0.0.1\mailslot\NAME gets a writer from
+ * the relay; each write(2) leaves as one datagram, which the same relay
+ * receives and delivers to the exported slot NAME.
+ */
+TEST_F(relay, sends_through_the_relay)
+{
+	struct mailslot_msg_info info;
+	char name[64], win[96], buf[600], port[16];
+	int s, w;
+
+	snprintf(port, sizeof(port), "%u", self->port);
+	ASSERT_EQ(0, setenv("MAILSLOTD_PORT", port, 1));
+	snprintf(name, sizeof(name), "rt-%d/sent", getpid());
+	snprintf(win, sizeof(win), "\\\\127.0.0.1\\mailslot\\RT-%d\\Sent", getpid());
+	s = create_slot(name, MAILSLOT_CREATE_REMOTE);
+	ASSERT_LE(0, s);
+	w = mailslot_open(win, O_WRONLY);
+	ASSERT_LE(0, w);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(w, F_GETFD) & FD_CLOEXEC);
+	ASSERT_EQ(5, write(w, "first", 5));
+	ASSERT_EQ(6, mailslot_send(w, "second", 6));
+	ASSERT_EQ(5, recv_msg(s, buf, sizeof(buf), &info));
+	EXPECT_EQ(0, memcmp(buf, "first", 5));
+	EXPECT_EQ(MAILSLOT_MSG_RELAYED, info.flags);
+	EXPECT_EQ(127, origin_of(&info)->addr[12]);
+	ASSERT_EQ(6, recv_msg(s, buf, sizeof(buf), &info));
+	EXPECT_EQ(0, memcmp(buf, "second", 6));
+	close(w);
+
+	/* to "*": at most 424 bytes, as Windows (the guest has no broadcast
+	 * interface, so nothing leaves) */
+	snprintf(win, sizeof(win), "\\\\*\\mailslot\\rt-%d\\sent", getpid());
+	w = mailslot_open(win, O_WRONLY);
+	ASSERT_LE(0, w);
+	memset(buf, 'b', sizeof(buf));
+	EXPECT_EQ(-1, write(w, buf, 425));
+	EXPECT_EQ(EMSGSIZE, errno);
+	EXPECT_EQ(424, write(w, buf, 424));
+	close(w);
+	EXPECT_EQ(0, sync_relay(self));
+	EXPECT_EQ(2, relay_stat(self->port, "sent"));
+	/* the relay's outgoing slots go once their writers have closed */
+	{
+		int i, left = 1;
+
+		for (i = 0; i < 40 && left; i++) {
+			left = !access("/dev/mailslot/mailslotd-out", F_OK);
+			if (left)
+				usleep(100000);
+		}
+		EXPECT_EQ(0, left);
+	}
+	unsetenv("MAILSLOTD_PORT");
+	close(s);
 }
 
 TEST(names_nmbd_on_its_port)

@@ -131,8 +131,18 @@ MS_EXPORT int mailslot_open(const char *name, int flags)
 {
 	char path[sizeof(DEV_PREFIX) + MAILSLOT_NAME_MAX];
 	char mapped[MAILSLOT_NAME_MAX + 1];
+	char host[MS_WINNAME_HOST_MAX + 1];
 	int fd, r;
 
+	if (ms_winname_is_windows(name)) {
+		r = ms_winname_parse(name, host, sizeof(host), mapped,
+				     sizeof(mapped));
+		if (r == MS_WINNAME_HOST || r == MS_WINNAME_BROADCAST) {
+			if (flags & ~(O_ACCMODE | O_NONBLOCK | O_CLOEXEC))
+				return -EINVAL;
+			return ms_remote_open(r, host, mapped, flags);
+		}
+	}
 	name = slot_name(name, mapped, sizeof(mapped), &r);
 	if (!name)
 		return r;
