@@ -16,6 +16,8 @@
 #   make check-vm-run   the VM runner's KVM fallback and watchdog (forced failures)
 #   make soak [SOAK_RUNS=5] [KVER=..]   make check N times, failing tests by name
 #   make check-kselftest-tree   build selftests/ inside a kernel tree's lib.mk
+#   make check-relay    the relay's host tests: wire format unit and fuzz
+#                     tests (plain and ASan/UBSan), name mapping, tshark decode
 #
 # KDIR=<kernel build dir> overrides the kernel to build against; by default
 # it is the running kernel's, else Debian headers that have a bootable image
@@ -61,7 +63,7 @@ endif
 JOBS = $$(case " $$MAKEFLAGS" in *" -j"*) ;; *) echo -j$$(nproc 2>/dev/null || echo 2) ;; esac)
 BUILD_LOCKED = @mkdir -p build && flock build/.build.lock $(MAKE) $(JOBS) all
 
-all: modules userlib selftests examples
+all: modules userlib selftests examples relay
 
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel build dir: run 'make check' (installs headers) or pass KDIR=" >&2; exit 1; }
@@ -90,6 +92,13 @@ selftests:
 
 examples: userlib
 	@if [ -f examples/Makefile ]; then $(MAKE) -C examples; fi
+
+# mailslotd and its tests (the end-to-end one needs the kselftest headers).
+relay: userlib
+	@test -n "$(KSFT_INC)" || exit 1
+	$(MAKE) -C relay KSFT_DIR=$(KSFT_INC)
+
+.PHONY: relay
 
 # Fetch and install what the VM lane needs (apt packages as root, the kernel
 # image into the cache, the kselftest headers), then build and run.
@@ -133,6 +142,17 @@ bench: deps
 # 6.1 tree and built by the kernel's own lib.mk.
 check-kselftest-tree:
 	scripts/gates/check-kselftest-tree
+
+# The relay (relay/): host tests that need no VM.
+# tshark (for the decode test) is installed when missing, as root.
+check-relay:
+	@command -v tshark >/dev/null || \
+		{ [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive \
+		  apt-get install -y -q --no-install-recommends tshark; } || \
+		{ echo "check-relay: tshark is missing: apt-get install tshark (as root)" >&2; exit 1; }
+	$(MAKE) -C relay check-host
+
+.PHONY: check-relay
 
 # Packaging (scripts/install, docs/packaging.md): DESTDIR=, PREFIX=/usr/local,
 # MAILSLOT_GROUP=<group> (udev rule), AUTOLOAD=1, MOK_KEY= MOK_CERT= (signing).

@@ -47,6 +47,20 @@ static inline void mailslot_iter_ubuf_dest(struct iov_iter *i,
 #endif
 }
 
+/* The same for a user buffer as the source of copy_from_iter(). */
+static inline void mailslot_iter_ubuf_src(struct iov_iter *i,
+					  struct iovec *iov,
+					  void __user *buf, size_t len)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
+	iov_iter_ubuf(i, ITER_SOURCE, buf, len);
+#else
+	iov->iov_base = buf;
+	iov->iov_len = len;
+	iov_iter_init(i, WRITE, iov, 1, len);
+#endif
+}
+
 /*
  * Whether @task's dumpability lets the caller read its state, as ptrace's
  * access check has it: the task is dumpable by its owner, or the caller

@@ -35,6 +35,10 @@ int mailslot_proc_open(const struct mailslot_proc_open __user *uarg);
 wait_queue_head_t *mailslot_proc_waitqueue(struct file *file);
 bool mailslot_proc_signaled(struct file *file);
 
+/* relay.c: MAILSLOT_IOC_RELAY_OPEN on the control fd @control. */
+int mailslot_relay_open(struct file *control,
+			const struct mailslot_relay_open __user *uarg);
+
 /* wait.c: MAILSLOT_IOC_WAIT. */
 int mailslot_wait(struct mailslot_wait __user *uarg);
 

@@ -27,6 +27,8 @@ static long mailslot_control_ioctl(struct file *file, unsigned int cmd,
 		return mailslot_proc_open(argp);
 	case MAILSLOT_IOC_WAIT:
 		return mailslot_wait(argp);
+	case MAILSLOT_IOC_RELAY_OPEN:
+		return mailslot_relay_open(file, argp);
 	default:
 		return -ENOTTY;
 	}

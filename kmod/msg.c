@@ -132,18 +132,32 @@ static void mailslot_msg_free_list(struct list_head *freed)
 	}
 }
 
-/*
- * A message for @size payload bytes written through @file, charged to its
- * opener: identity and budget are the opener's (as SO_PEERCRED is the
- * connecter's), never the writing task's, so that a descriptor handed to
- * a privileged program does not speak with its privileges.  Only the pid
- * is the writing task's.
- */
-static struct mailslot_msg *mailslot_msg_alloc(struct file *file, size_t size,
-					       bool nowait)
+/* Bytes after the header that hold the payload or its page pointers. */
+static size_t mailslot_msg_body(size_t size)
 {
-	struct mailslot_handle *h = file->private_data;
-	struct mailslot_user *user = h->user;
+	if (size > PAGE_SIZE)
+		return DIV_ROUND_UP(size, PAGE_SIZE) * sizeof(struct page *);
+	return size;
+}
+
+/* The @extra bytes that mailslot_msg_new() put after the body. */
+static void *mailslot_msg_extra(const struct mailslot_msg *msg)
+{
+	return (void *)msg->data + mailslot_msg_body(msg->size);
+}
+
+/*
+ * A message for @size payload bytes (plus @extra bytes after its body,
+ * see mailslot_msg_extra()), charged to @user through @file; the caller
+ * sets the pid and fills the payload.  The charge is
+ * struct_size(msg, data, size) whatever the layout.
+ */
+static struct mailslot_msg *mailslot_msg_new(struct mailslot_user *user,
+					     kgid_t gid,
+					     const struct file *file,
+					     size_t size, size_t extra,
+					     bool nowait)
+{
 	struct mailslot_msg *msg;
 	size_t charge = struct_size(msg, data, size);
 	unsigned int npages = 0, i;
@@ -165,11 +179,8 @@ static struct mailslot_msg *mailslot_msg_alloc(struct file *file, size_t size,
 	ret = mailslot_user_charge_bytes(user, charge, file);
 	if (ret)
 		return ERR_PTR(ret);
-	if (npages)
-		msg = kvmalloc(struct_size(msg, data,
-					   npages * sizeof(struct page *)), gfp);
-	else
-		msg = kvmalloc(charge, gfp);
+	msg = kvmalloc(struct_size(msg, data, mailslot_msg_body(size)) + extra,
+		       gfp);
 	if (!msg)
 		goto err_uncharge;
 	msg->size = size;
@@ -186,15 +197,34 @@ static struct mailslot_msg *mailslot_msg_alloc(struct file *file, size_t size,
 	msg->pending = 0;
 	mailslot_user_hold(user);
 	msg->user = user;
-	msg->pid = get_pid(task_tgid(current));
+	msg->pid = NULL;
 	msg->seq = 0;
 	msg->time_ns = 0;
-	msg->gid = h->gid;
+	msg->gid = gid;
 	return msg;
 
 err_uncharge:
 	mailslot_user_uncharge_bytes(user, charge);
 	return ERR_PTR(nowait ? -EAGAIN : -ENOMEM);
+}
+
+/*
+ * A message for @size payload bytes written through @file, charged to its
+ * opener: identity and budget are the opener's (as SO_PEERCRED is the
+ * connecter's), never the writing task's, so that a descriptor handed to
+ * a privileged program does not speak with its privileges.  Only the pid
+ * is the writing task's.
+ */
+static struct mailslot_msg *mailslot_msg_alloc(struct file *file, size_t size,
+					       bool nowait)
+{
+	struct mailslot_handle *h = file->private_data;
+	struct mailslot_msg *msg;
+
+	msg = mailslot_msg_new(h->user, h->gid, file, size, 0, nowait);
+	if (!IS_ERR(msg))
+		msg->pid = get_pid(task_tgid(current));
+	return msg;
 }
 
 static struct mailslot_msg *mailslot_msg_next(struct mailslot_slot *slot,
@@ -615,6 +645,9 @@ static bool mailslot_recv_done(struct mailslot_handle *h,
 	return low;
 }
 
+static void mailslot_msg_info_relayed(const struct mailslot_msg *msg,
+				      struct mailslot_msg_info *info);
+
 static void mailslot_msg_info(const struct mailslot_msg *msg,
 			      struct mailslot_msg_info *info)
 {
@@ -629,6 +662,8 @@ static void mailslot_msg_info(const struct mailslot_msg *msg,
 	info->gid = from_kgid_munged(ns, msg->gid);
 	info->size = msg->size;
 	info->info_size = sizeof(*info);
+	if (!msg->pid)
+		mailslot_msg_info_relayed(msg, info);
 }
 
 /*
@@ -820,6 +855,8 @@ static long mailslot_ioctl_get_info(struct mailslot_handle *h,
 		info.flags |= MAILSLOT_INFO_WRITER;
 	if (h->server)
 		info.flags |= MAILSLOT_INFO_SERVER;
+	if (slot->remote)
+		info.flags |= MAILSLOT_INFO_REMOTE;
 	if (slot->dead)
 		info.flags |= MAILSLOT_INFO_CLOSED;
 	info.sent = slot->sent;
@@ -1002,6 +1039,70 @@ bool mailslot_reader_signaled(struct file *file, u64 *gen)
 	*gen = h->reader.gen;
 	spin_unlock(&slot->lock);
 	return signaled;
+}
+
+/*
+ * Relayed messages (MAILSLOT_IOC_RELAY_SEND, relay.c).  Kept apart from the
+ * write path: a relayed message has no writing task (pid NULL) and carries
+ * its origin after the payload; delivery never waits, so that one full
+ * slot cannot stall the relay for every other.
+ */
+
+static void mailslot_msg_info_relayed(const struct mailslot_msg *msg,
+				      struct mailslot_msg_info *info)
+{
+	BUILD_BUG_ON(sizeof(struct mailslot_msg_origin) >
+		     sizeof(info->reserved));
+	info->flags |= MAILSLOT_MSG_RELAYED;
+	memcpy(info->reserved, mailslot_msg_extra(msg),
+	       sizeof(struct mailslot_msg_origin));
+}
+
+ssize_t mailslot_relay_deliver(struct mailslot_slot *slot,
+			       struct mailslot_user *user, kgid_t gid,
+			       const struct file *file,
+			       const void __user *buf, size_t size,
+			       const struct mailslot_msg_origin *origin)
+{
+	struct mailslot_msg *msg;
+	struct iov_iter from;
+	struct iovec iov;
+	LIST_HEAD(freed);
+	int ret = 0;
+
+	if (size > slot->max_msg_size)
+		return -EMSGSIZE;
+	/* the origin's 32 bytes are charged to the memory cgroup only */
+	msg = mailslot_msg_new(user, gid, file, size, sizeof(*origin), false);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	memcpy(mailslot_msg_extra(msg), origin, sizeof(*origin));
+	mailslot_iter_ubuf_src(&from, &iov, (void __user *)buf, size);
+	if (!mailslot_msg_fill(msg, &from)) {
+		mailslot_msg_put(msg);
+		return -EFAULT;
+	}
+
+	spin_lock(&slot->lock);
+	if (slot->dead) {
+		ret = -ENOENT;
+	} else if (mailslot_all_have_room(slot, size)) {
+		if (slot->listener_drop)
+			mailslot_drop_for(slot, size, false, &freed);
+	} else if (slot->overflow == MAILSLOT_OVERFLOW_DROP) {
+		mailslot_drop_for(slot, size, true, &freed);
+	} else {
+		ret = -EAGAIN;
+	}
+	if (!ret) {
+		mailslot_enqueue(slot, msg);
+		msg = NULL;
+	}
+	spin_unlock(&slot->lock);
+	mailslot_msg_free_list(&freed);
+	if (msg)
+		mailslot_msg_put(msg);
+	return ret ? ret : size;
 }
 
 /* A 64-byte message takes kmalloc-128, as an mqueue message does. */

@@ -254,6 +254,18 @@ out_free:
 	return ret;
 }
 
+struct mailslot_slot *mailslot_slot_find(const char *name)
+{
+	struct mailslot_slot *slot;
+
+	mutex_lock(&mailslot_names_lock);
+	slot = mailslot_name_lookup(name, strlen(name));
+	if (slot)
+		kref_get(&slot->ref);
+	mutex_unlock(&mailslot_names_lock);
+	return slot;
+}
+
 /* The server handle is closing: end the slot and free its name. */
 static void mailslot_slot_kill(struct mailslot_slot *slot)
 {
@@ -447,7 +459,8 @@ static int mailslot_create_check(struct mailslot_create *c)
 
 	if (c->reserved[0] || c->reserved[1] ||
 	    (c->flags & ~(MAILSLOT_CREATE_NONBLOCK |
-			  MAILSLOT_CREATE_LISTENER_DROP)) ||
+			  MAILSLOT_CREATE_LISTENER_DROP |
+			  MAILSLOT_CREATE_REMOTE)) ||
 	    (c->mode & ~0777) || c->overflow > MAILSLOT_OVERFLOW_DROP)
 		return -EINVAL;
 	if (!c->mode)
@@ -523,6 +536,7 @@ int mailslot_slot_create(const struct mailslot_create __user *uarg)
 	slot->max_bytes = c.max_bytes;
 	slot->overflow = c.overflow;
 	slot->listener_drop = c.flags & MAILSLOT_CREATE_LISTENER_DROP;
+	slot->remote = c.flags & MAILSLOT_CREATE_REMOTE;
 	slot->timeout_ns = c.read_timeout_ns;
 
 	ret = mailslot_user_charge_slot(slot->user);

@@ -42,7 +42,9 @@ struct user_namespace;
  * @user:	the opener of the writing handle (its euid), charged
  *		struct_size(msg, data, size) bytes until the message leaves
  *		the server's queue (or is freed unqueued).
- * @pid:	thread group of the task that wrote it.
+ * @pid:	thread group of the task that wrote it; NULL for a message
+ *		delivered by the relay (MAILSLOT_MSG_RELAYED), whose struct
+ *		mailslot_msg_origin follows the payload (@data + @size).
  * @seq:	per-slot sequence number; set under the slot lock, then
  *		constant like every field below.
  * @time_ns:	CLOCK_MONOTONIC when queued.
@@ -140,6 +142,7 @@ struct mailslot_node;
  * @overflow:	enum mailslot_overflow; constant.
  * @listener_drop: MAILSLOT_CREATE_LISTENER_DROP: @overflow applies to the
  *		server's queue only, full listeners drop; constant.
+ * @remote:	MAILSLOT_CREATE_REMOTE: the relay may deliver to it; constant.
  * @timeout_ns:	default read timeout of new handles; constant.
  * @name:	the name; constant.
  */
@@ -173,6 +176,7 @@ struct mailslot_slot {
 	u32 max_bytes;
 	u32 overflow;
 	bool listener_drop;
+	bool remote;
 	u64 timeout_ns;
 	char name[MAILSLOT_NAME_MAX + 1];
 };
@@ -220,5 +224,21 @@ ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from);
 __poll_t mailslot_poll(struct file *file, struct poll_table_struct *pt);
 long mailslot_slot_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg);
+
+/*
+ * Relayed messages (relay.c): the live slot named @name, referenced (put
+ * it with mailslot_slot_put()), or NULL.
+ */
+struct mailslot_slot *mailslot_slot_find(const char *name);
+/*
+ * Queue @size bytes from @buf in @slot as a message marked relayed, from
+ * @origin, charged to @user (the relay handle's opener, with @gid) and
+ * checked against the budget exemption of @file's opener.  Never waits.
+ */
+ssize_t mailslot_relay_deliver(struct mailslot_slot *slot,
+			       struct mailslot_user *user, kgid_t gid,
+			       const struct file *file,
+			       const void __user *buf, size_t size,
+			       const struct mailslot_msg_origin *origin);
 
 #endif /* _MAILSLOT_SLOT_H */

@@ -274,7 +274,7 @@ TEST_F(control, create_bad_fields)
 	BAD_FIELD(c.mode = 0xffffffff);
 	BAD_FIELD(c.overflow = MAILSLOT_OVERFLOW_DROP + 1);
 	BAD_FIELD(c.overflow = 0xffffffff);
-	BAD_FIELD(c.flags = 1U << 2);
+	BAD_FIELD(c.flags = 1U << 3);	/* the first undefined flag */
 	BAD_FIELD(c.flags = 1U << 31);
 	BAD_FIELD(c.flags = 0xffffffff);
 	BAD_FIELD(c.reserved[0] = 1);

@@ -127,7 +127,7 @@ TEST(create_bad_args)
 	c.overflow = 3;
 	EXPECT_EQ(-EINVAL, mst_slot_create_args(&c, mst_name("bad")));
 	memset(&c, 0, sizeof(c));
-	c.flags = 4;
+	c.flags = 8;	/* the first undefined flag */
 	EXPECT_EQ(-EINVAL, mst_slot_create_args(&c, mst_name("bad")));
 	memset(&c, 0, sizeof(c));
 	c.reserved[1] = 1;

@@ -15,6 +15,10 @@
  * The behaviour, the limits and the error codes of every call are stated
  * once, in mailslot(7); this header holds the ABI.
  *
+ *   /dev/mailslot/control also gives the relay handle
+ *                          (MAILSLOT_IOC_RELAY_OPEN): see "Relayed
+ *                          messages" below.
+ *
  * Every fd the module returns is O_CLOEXEC and supports poll/select/epoll and
  * O_NONBLOCK.  All timeouts are in nanoseconds; MAILSLOT_TIMEOUT_INFINITE
  * waits forever.  Every flags and reserved field must be zero unless a flag is
@@ -76,6 +80,12 @@ enum mailslot_overflow {
  * queue is full drops its oldest message (counted in its drops).
  */
 #define MAILSLOT_CREATE_LISTENER_DROP	(1U << 1)
+/*
+ * Exported: the relay (MAILSLOT_IOC_RELAY_SEND) may deliver messages from
+ * the network to the slot.  Without it nothing from the network reaches
+ * the slot, whatever its mode.
+ */
+#define MAILSLOT_CREATE_REMOTE		(1U << 2)
 
 /**
  * struct mailslot_create - argument of MAILSLOT_IOC_CREATE
@@ -128,13 +138,16 @@ struct mailslot_create {
  * @size:	payload size in bytes.
  * @info_size:	sizeof(struct mailslot_msg_info) of the kernel that filled
  *		it (72 today).
- * @flags:	MAILSLOT_MSG_*: which later metadata in @reserved is set;
- *		none is defined yet, so 0.
- * @reserved:	zero; room for metadata added later (for example the
- *		origin of a relayed message), flagged in @flags, with no new
+ * @flags:	MAILSLOT_MSG_*: which later metadata in @reserved is set.
+ * @reserved:	zero, except: with MAILSLOT_MSG_RELAYED it holds the
+ *		message's struct mailslot_msg_origin, to be copied out
+ *		(memcpy(&origin, info.reserved, sizeof(origin))).
+ *		Room for metadata added later, flagged in @flags, with no new
  *		ioctl and no change of size.
  *
- * Filled in by the kernel; a sender cannot set it.
+ * Filled in by the kernel; a sender cannot set it.  A relayed message
+ * (MAILSLOT_MSG_RELAYED) has @pid 0 and the @uid and @gid of the opener
+ * of the relay handle that delivered it.
  */
 struct mailslot_msg_info {
 	__u64 seq;
@@ -146,6 +159,29 @@ struct mailslot_msg_info {
 	__u32 info_size;
 	__u32 flags;
 	__u64 reserved[4];
+};
+
+/* mailslot_msg_info.flags */
+/*
+ * Delivered from the network by a relay through MAILSLOT_IOC_RELAY_SEND:
+ * the origin is in @reserved.  No write(2) can set it.
+ */
+#define MAILSLOT_MSG_RELAYED	(1U << 0)
+
+/**
+ * struct mailslot_msg_origin - where a relayed message came from
+ * @addr:	the datagram's source address as an IPv6 address; an IPv4
+ *		address is mapped (::ffff:a.b.c.d).
+ * @nb_name:	the NetBIOS source name of the datagram: 15 bytes padded
+ *		with spaces, then the suffix (type) byte.
+ *
+ * As the relay saw them; the kernel checks neither.  The source port is
+ * not kept: NetBIOS datagrams come from port 138, and an answer to a
+ * mailslot write is a new write to the sender's own relay.
+ */
+struct mailslot_msg_origin {
+	__u8 addr[16];
+	__u8 nb_name[16];
 };
 
 /**
@@ -200,6 +236,7 @@ struct mailslot_recv_batch {
 #define MAILSLOT_INFO_WRITER	(1U << 1)	/* this handle writes */
 #define MAILSLOT_INFO_SERVER	(1U << 2)	/* this is the server handle */
 #define MAILSLOT_INFO_CLOSED	(1U << 3)	/* the server has closed */
+#define MAILSLOT_INFO_REMOTE	(1U << 4)	/* MAILSLOT_CREATE_REMOTE */
 
 /**
  * struct mailslot_info - result of MAILSLOT_IOC_GET_INFO (GetMailslotInfo)
@@ -309,10 +346,68 @@ struct mailslot_wait {
 	__u32 reserved;
 };
 
+/**
+ * DOC: Relayed messages
+ *
+ * A relay (mailslotd(8)) delivers mailslot writes received from the network
+ * to the local slot of that name.  It takes a relay handle with
+ * MAILSLOT_IOC_RELAY_OPEN while privileged: both the caller and the opener
+ * of the control fd need CAP_NET_ADMIN or CAP_SYS_ADMIN in the initial user
+ * namespace (EPERM otherwise), so that no unprivileged process can lend a
+ * privileged one its control fd, nor the reverse.  The relay may then drop
+ * its privileges and keep the handle.  MAILSLOT_IOC_RELAY_SEND on it queues
+ * one message, marked MAILSLOT_MSG_RELAYED with the origin given, in a slot
+ * created with MAILSLOT_CREATE_REMOTE.  Nothing else can mark a message.
+ */
+
+/**
+ * struct mailslot_relay_open - argument of MAILSLOT_IOC_RELAY_OPEN
+ * @flags:	must be zero.
+ * @reserved:	must be zero.
+ *
+ * Returns the relay handle (O_CLOEXEC); it supports only
+ * MAILSLOT_IOC_RELAY_SEND.  Messages it delivers are charged to, and
+ * report the uid and gid of, the opener of the relay handle.
+ */
+struct mailslot_relay_open {
+	__u32 flags;
+	__u32 reserved[3];
+};
+
+/**
+ * struct mailslot_relay_send - argument of MAILSLOT_IOC_RELAY_SEND
+ * @name:	user pointer to the NUL-terminated local slot name.
+ * @buf:	user pointer to the payload.
+ * @size:	payload bytes.
+ * @flags:	must be zero.
+ * @origin:	the origin the receiver reads back.
+ * @reserved:	must be zero.
+ *
+ * Queues one message and returns @size, or fails without waiting:
+ * EINVAL (flags, reserved, an empty name), ENAMETOOLONG, ENOENT (no such
+ * slot, or it has closed), EACCES (the slot is not exported:
+ * MAILSLOT_CREATE_REMOTE), EMSGSIZE (above the slot's largest message),
+ * EAGAIN (a queue is full and the slot's overflow mode is not
+ * MAILSLOT_OVERFLOW_DROP: a relay never waits for one slot), ENOSPC and
+ * ENOMEM (budgets, as for write(2)), EFAULT.
+ */
+struct mailslot_relay_send {
+	__u64 name;
+	__u64 buf;
+	__u32 size;
+	__u32 flags;
+	struct mailslot_msg_origin origin;
+	__u64 reserved[2];
+};
+
 /* On /dev/mailslot/control */
 #define MAILSLOT_IOC_CREATE	_IOW(MAILSLOT_IOC_MAGIC, 0x00, struct mailslot_create)
 #define MAILSLOT_IOC_PROC_OPEN	_IOW(MAILSLOT_IOC_MAGIC, 0x01, struct mailslot_proc_open)
 #define MAILSLOT_IOC_WAIT	_IOWR(MAILSLOT_IOC_MAGIC, 0x02, struct mailslot_wait)
+#define MAILSLOT_IOC_RELAY_OPEN	_IOW(MAILSLOT_IOC_MAGIC, 0x03, struct mailslot_relay_open)
+
+/* On a relay handle */
+#define MAILSLOT_IOC_RELAY_SEND	_IOW(MAILSLOT_IOC_MAGIC, 0x20, struct mailslot_relay_send)
 
 /*
  * On slot handles (server, listeners, writers).  FIONREAD works too on

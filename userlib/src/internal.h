@@ -9,6 +9,9 @@
 
 #define MS_EXPORT __attribute__((visibility("default")))
 
+/* remote.c: a writer to a remote slot from the relay, or -errno. */
+int ms_remote_open(int kind, const char *host, const char *local, int flags);
+
 /* Milliseconds (MAILSLOT_FOREVER, 0, n) to the module's nanoseconds. */
 static inline int ms_to_ns(int timeout_ms, __u64 *ns)
 {

@@ -13,14 +13,36 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "winname.h"
 
 #define DEV_PREFIX MAILSLOT_DEV_DIR "/"
 
-/* Accept "NAME" and "/dev/mailslot/NAME"; NULL when unusable. */
-static const char *slot_name(const char *name)
+/*
+ * Accept "NAME", "/dev/mailslot/NAME" and the Windows local form
+ * "\\.\mailslot\NAME" (mapped by ms_winname_parse(), as everywhere);
+ * NULL when unusable.  @buf holds the mapped name.  *@err tells why: -EINVAL,
+ * -ENAMETOOLONG, or -EOPNOTSUPP for a remote name (\\HOST\..., \\*\...),
+ * which only the relay reaches.
+ */
+static const char *slot_name(const char *name, char *buf, size_t size,
+			     int *err)
 {
+	char host[MS_WINNAME_HOST_MAX + 1];
+	int kind;
+
+	*err = -EINVAL;
 	if (!name)
 		return NULL;
+	if (ms_winname_is_windows(name)) {
+		kind = ms_winname_parse(name, host, sizeof(host), buf, size);
+		if (kind == MS_WINNAME_LOCAL)
+			return buf;
+		if (kind == MS_WINNAME_HOST || kind == MS_WINNAME_BROADCAST)
+			*err = -EOPNOTSUPP;
+		else if (kind < 0)
+			*err = kind;
+		return NULL;
+	}
 	if (!strncmp(name, DEV_PREFIX, sizeof(DEV_PREFIX) - 1))
 		name += sizeof(DEV_PREFIX) - 1;
 	if (!*name)
@@ -72,13 +94,14 @@ int ms_wait_readable(int fd, int timeout_ms)
 MS_EXPORT int mailslot_create(const char *name, const struct mailslot_attr *attr)
 {
 	static const struct mailslot_attr defaults = MAILSLOT_ATTR_INIT;
+	char mapped[MAILSLOT_NAME_MAX + 1];
 	struct mailslot_create c;
 	unsigned int i;
 	int r;
 
-	name = slot_name(name);
+	name = slot_name(name, mapped, sizeof(mapped), &r);
 	if (!name)
-		return -EINVAL;
+		return r;
 	if (strlen(name) > MAILSLOT_NAME_MAX)
 		return -ENAMETOOLONG;
 	if (!attr)
@@ -107,11 +130,22 @@ MS_EXPORT int mailslot_create(const char *name, const struct mailslot_attr *attr
 MS_EXPORT int mailslot_open(const char *name, int flags)
 {
 	char path[sizeof(DEV_PREFIX) + MAILSLOT_NAME_MAX];
-	int fd;
+	char mapped[MAILSLOT_NAME_MAX + 1];
+	char host[MS_WINNAME_HOST_MAX + 1];
+	int fd, r;
 
-	name = slot_name(name);
+	if (ms_winname_is_windows(name)) {
+		r = ms_winname_parse(name, host, sizeof(host), mapped,
+				     sizeof(mapped));
+		if (r == MS_WINNAME_HOST || r == MS_WINNAME_BROADCAST) {
+			if (flags & ~(O_ACCMODE | O_NONBLOCK | O_CLOEXEC))
+				return -EINVAL;
+			return ms_remote_open(r, host, mapped, flags);
+		}
+	}
+	name = slot_name(name, mapped, sizeof(mapped), &r);
 	if (!name)
-		return -EINVAL;
+		return r;
 	if (flags & ~(O_ACCMODE | O_NONBLOCK | O_CLOEXEC))
 		return -EINVAL;
 	if ((flags & O_ACCMODE) == O_ACCMODE)

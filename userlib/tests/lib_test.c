@@ -4,6 +4,7 @@
  * error paths.  Tests that need the module skip when
  * /dev/mailslot/control is missing; the argument checks run anywhere.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -64,6 +65,17 @@ TEST(argument_checks)
 	longname[sizeof(longname) - 1] = 0;
 	EXPECT_EQ(-ENAMETOOLONG, mailslot_open(longname, O_RDONLY));
 	EXPECT_EQ(-ENAMETOOLONG, mailslot_create(longname, NULL));
+	/* Windows names: remote ones are the relay's, bad ones refused */
+	/* (no relay listens on mailslotd.138 while the tests run) */
+	unsetenv("MAILSLOTD_PORT");
+	EXPECT_EQ(-ECONNREFUSED, mailslot_open("\\\\*\\mailslot\\x", O_WRONLY));
+	EXPECT_EQ(-ECONNREFUSED, mailslot_open("\\\\127.0.0.1\\mailslot\\x", O_WRONLY));
+	EXPECT_EQ(-EINVAL, mailslot_open("\\\\*\\mailslot\\x", O_RDONLY));
+	EXPECT_EQ(-EINVAL, mailslot_open("\\\\*\\mailslot\\x", O_WRONLY | O_APPEND));
+	EXPECT_EQ(-EOPNOTSUPP, mailslot_create("\\\\*\\mailslot\\x", NULL));
+	EXPECT_EQ(-EINVAL, mailslot_open("\\\\.\\pipe\\x", O_WRONLY));
+	EXPECT_EQ(-EINVAL, mailslot_open("\\\\.\\mailslot\\a\\\\b", O_WRONLY));
+	EXPECT_EQ(-EINVAL, mailslot_create("\\\\.\\mailslot\\control", NULL));
 
 	EXPECT_EQ(-EFAULT, mailslot_send(0, NULL, 5));
 	EXPECT_EQ(-EBADF, mailslot_send(-1, "x", 1));
@@ -182,6 +194,32 @@ TEST(create_and_open)
 	s2 = mailslot_create(name, NULL);
 	ASSERT_LE(0, s2);
 	close(s2);
+}
+
+TEST(windows_local_names)
+{
+	char name[64], win[96], path[128];
+	int s, w;
+
+	MST_NEED_MODULE();
+	/* \\.\mailslot\A\B is the local slot a/b: lower case, '/' */
+	snprintf(name, sizeof(name), "%s", mst_name("Win"));
+	snprintf(win, sizeof(win), "\\\\.\\MailSlot\\%s\\Sub", name);
+	for (char *c = name; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	snprintf(path, sizeof(path), MAILSLOT_DEV_DIR "/%s/sub", name);
+	s = mailslot_create(win, NULL);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(0, access(path, F_OK));
+	w = mailslot_open(path, O_WRONLY);
+	ASSERT_LE(0, w);
+	close(w);
+	/* and by the other spellings of the same name */
+	snprintf(win, sizeof(win), "//./mailslot/%s/SUB", name);
+	w = mailslot_open(win, O_WRONLY);
+	ASSERT_LE(0, w);
+	close(w);
+	close(s);
 }
 
 TEST(create_options)

@@ -239,6 +239,8 @@ static const char serve_help[] =
 "                     (default block)\n"
 "  --listener-drop    the overflow mode holds for serve's own queue only;\n"
 "                     a listener whose queue is full loses its oldest\n"
+"  --export           reachable from the network through mailslotd(8)\n"
+"                     (MAILSLOT_CREATE_REMOTE); the name must be lower case\n"
 "  --count N          exit after N messages\n"
 "  --json             one JSON object a line, with the sender's metadata\n"
 "  -h, --help         this help\n";
@@ -252,6 +254,7 @@ static int cmd_serve(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "overflow", required_argument, NULL, 'o' },
 		{ "listener-drop", no_argument, NULL, 'L' },
+		{ "export", no_argument, NULL, 'E' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -291,6 +294,9 @@ static int cmd_serve(int argc, char **argv)
 			break;
 		case 'L':
 			flags |= MAILSLOT_CREATE_LISTENER_DROP;
+			break;
+		case 'E':
+			flags |= MAILSLOT_CREATE_REMOTE;
 			break;
 		case 'c':
 			count = opt_u64("--count", optarg, ULLONG_MAX);
