@@ -336,6 +336,26 @@ static void mailslot_drop_for(struct mailslot_slot *slot, size_t size,
 	mailslot_trim(slot, freed);
 }
 
+/*
+ * Under the slot lock: room for a @size-byte message by the slot's policy,
+ * dropping the oldest messages of full readers into @freed where it says
+ * so.  False when the writer has to wait or fail.
+ */
+static bool mailslot_make_room(struct mailslot_slot *slot, size_t size,
+			       struct list_head *freed)
+{
+	if (mailslot_all_have_room(slot, size)) {
+		if (slot->listener_drop)
+			mailslot_drop_for(slot, size, false, freed);
+		return true;
+	}
+	if (slot->overflow == MAILSLOT_OVERFLOW_DROP) {
+		mailslot_drop_for(slot, size, true, freed);
+		return true;
+	}
+	return false;
+}
+
 static void mailslot_enqueue(struct mailslot_slot *slot,
 			     struct mailslot_msg *msg)
 {
@@ -776,15 +796,8 @@ ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			ret = -EPIPE;
 			break;
 		}
-		if (mailslot_all_have_room(slot, size)) {
-			if (slot->listener_drop)
-				mailslot_drop_for(slot, size, false, &freed);
+		if (mailslot_make_room(slot, size, &freed))
 			break;
-		}
-		if (slot->overflow == MAILSLOT_OVERFLOW_DROP) {
-			mailslot_drop_for(slot, size, true, &freed);
-			break;
-		}
 		if (slot->overflow == MAILSLOT_OVERFLOW_FAIL || nonblock) {
 			ret = -EAGAIN;
 			break;
@@ -1084,16 +1097,10 @@ ssize_t mailslot_relay_deliver(struct mailslot_slot *slot,
 	}
 
 	spin_lock(&slot->lock);
-	if (slot->dead) {
+	if (slot->dead)
 		ret = -ENOENT;
-	} else if (mailslot_all_have_room(slot, size)) {
-		if (slot->listener_drop)
-			mailslot_drop_for(slot, size, false, &freed);
-	} else if (slot->overflow == MAILSLOT_OVERFLOW_DROP) {
-		mailslot_drop_for(slot, size, true, &freed);
-	} else {
+	else if (!mailslot_make_room(slot, size, &freed))
 		ret = -EAGAIN;
-	}
 	if (!ret) {
 		mailslot_enqueue(slot, msg);
 		msg = NULL;
