@@ -18,6 +18,8 @@
 #   make check-kselftest-tree   build selftests/ inside a kernel tree's lib.mk
 #   make check-relay    the relay's host tests: wire format unit and fuzz
 #                     tests (plain and ASan/UBSan), name mapping, tshark decode
+#   make check-remote   three guests on a virtual LAN (unix sockets): remote
+#                     mailslots end to end, the capture decoded by tshark
 #
 # KDIR=<kernel build dir> overrides the kernel to build against; by default
 # it is the running kernel's, else Debian headers that have a bootable image
@@ -153,6 +155,15 @@ check-relay:
 	$(MAKE) -C relay check-host
 
 .PHONY: check-relay
+
+# Three VMs on one virtual LAN (QEMU dgram netdevs on unix sockets, a hub):
+# broadcast, unicast, an unexported slot, a killed relay; the captured
+# traffic decoded by tshark (scripts/check-remote).
+check-remote: deps
+	$(BUILD_LOCKED)
+	KVER=$(KVER) scripts/check-remote
+
+.PHONY: check-remote
 
 # Packaging (scripts/install, docs/packaging.md): DESTDIR=, PREFIX=/usr/local,
 # MAILSLOT_GROUP=<group> (udev rule), AUTOLOAD=1, MOK_KEY= MOK_CERT= (signing).

@@ -7,11 +7,13 @@
 #                 the lanes, the installed headers, the module's sources,
 #                 the kernel-report patterns, the sanitizer options, the
 #                 accelerator choice of the VM runner
-#   deps check soak bench install demo.sh
+#   deps check soak bench install demo.sh check-remote
 #                 entry points: make deps/check/soak/bench/install; demo.sh
-#                 is the make demo scenario (runs in the guest)
+#                 is the make demo scenario (runs in the guest);
+#                 check-remote is make check-remote (three guests on a LAN)
 #   vm/           the VM runner: vm-run (host), guest-init and run-tests
-#                 (the guest's busybox sh), tests/ (make check-vm-run)
+#                 (the guest's busybox sh), tests/ (make check-vm-run);
+#                 lan-hub (host) and lan-guest (guest) of check-remote
 #   gates/        lint, check-install, check-dkms, check-kselftest-tree
 #                 (make lint and the packaging gates)
 #   debug/        the debug lanes: check-debug, build-kernel, guest-run (in
