@@ -121,6 +121,24 @@ static inline int mst_slot_create_flags(const char *name, unsigned int flags)
 	return mst_slot_create_args(&c, name);
 }
 
+/*
+ * A slot anyone may open (mode 0666) with the server's MAILSLOT_CREATE_*
+ * @flags, @overflow and @max_msgs (0: the default); the fd or -errno.
+ */
+static inline int mst_slot_create_shared(const char *name, unsigned int flags,
+					 unsigned int overflow,
+					 unsigned int max_msgs)
+{
+	struct mailslot_create c;
+
+	memset(&c, 0, sizeof(c));
+	c.flags = flags;
+	c.overflow = overflow;
+	c.max_msgs = max_msgs;
+	c.mode = 0666;
+	return mst_slot_create_args(&c, name);
+}
+
 /* A slot with these limits (0: the default); the server fd or -errno. */
 static inline int mst_slot_create_lim(const char *name, unsigned int max_msg,
 				      unsigned int max_msgs,

@@ -63,29 +63,6 @@ static int relay_send(int relay, const char *name, const void *buf,
 	return ioctl(relay, MAILSLOT_IOC_RELAY_SEND, &rs);
 }
 
-static int create_flags(const char *name, unsigned int flags,
-			unsigned int overflow, unsigned int max_msgs)
-{
-	struct mailslot_create c;
-
-	memset(&c, 0, sizeof(c));
-	c.flags = flags;
-	c.overflow = overflow;
-	c.max_msgs = max_msgs;
-	c.mode = 0666;
-	return mst_slot_create_args(&c, name);
-}
-
-static unsigned long long queued(int fd)
-{
-	struct mailslot_info info;
-
-	memset(&info, 0, sizeof(info));
-	if (ioctl(fd, MAILSLOT_IOC_GET_INFO, &info))
-		return ~0ULL;
-	return info.msgs;
-}
-
 TEST(relay_open_reserved_einval)
 {
 	struct mailslot_relay_open ro;
@@ -164,7 +141,7 @@ TEST(relayed_large_message_whole)
 	ASSERT_NE(NULL, out);
 	for (i = 0; i < size; i++)
 		in[i] = (unsigned char)(i * 7 + i / 4096);
-	s = create_flags(name, MAILSLOT_CREATE_REMOTE, 0, 0);
+	s = mst_slot_create_shared(name, MAILSLOT_CREATE_REMOTE, 0, 0);
 	ASSERT_LE(0, s);
 	relay = relay_open_new();
 	ASSERT_LE(0, relay);
@@ -212,7 +189,7 @@ TEST(relayed_origin_read_back)
 	char buf[64];
 	int s, relay;
 
-	s = create_flags(name, MAILSLOT_CREATE_REMOTE, 0, 0);
+	s = mst_slot_create_shared(name, MAILSLOT_CREATE_REMOTE, 0, 0);
 	ASSERT_LE(0, s);
 	memset(&info, 0, sizeof(info));
 	ASSERT_EQ(0, ioctl(s, MAILSLOT_IOC_GET_INFO, &info));
@@ -289,13 +266,13 @@ TEST(relay_unexported_slot_eacces)
 	int s, relay;
 
 	/* an ordinary slot, writable by everybody: still not exported */
-	s = create_flags(name, 0, 0, 0);
+	s = mst_slot_create_shared(name, 0, 0, 0);
 	ASSERT_LE(0, s);
 	relay = relay_open_new();
 	ASSERT_LE(0, relay);
 	EXPECT_EQ(-1, relay_send(relay, name, "x", 1));
 	EXPECT_EQ(EACCES, errno);
-	EXPECT_EQ(0, queued(s));
+	EXPECT_EQ(0, mst_slot_queued(s));
 	EXPECT_EQ(-1, relay_send(relay, mst_name("none"), "x", 1));
 	EXPECT_EQ(ENOENT, errno);
 	close(s);
@@ -312,7 +289,7 @@ TEST(relay_send_bad_arguments)
 	char longname[MAILSLOT_NAME_MAX + 2];
 	int s, relay;
 
-	s = create_flags(name, MAILSLOT_CREATE_REMOTE, 0, 0);
+	s = mst_slot_create_shared(name, MAILSLOT_CREATE_REMOTE, 0, 0);
 	ASSERT_LE(0, s);
 	relay = relay_open_new();
 	ASSERT_LE(0, relay);
@@ -344,7 +321,7 @@ TEST(relay_send_bad_arguments)
 	rs.buf = 8;
 	EXPECT_EQ(-1, ioctl(relay, MAILSLOT_IOC_RELAY_SEND, &rs));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(0, queued(s));
+	EXPECT_EQ(0, mst_slot_queued(s));
 	rs.buf = (uintptr_t)"x";
 	rs.size = MAILSLOT_DEFAULT_MAX_MSG_SIZE + 1;
 	EXPECT_EQ(-1, ioctl(relay, MAILSLOT_IOC_RELAY_SEND, &rs));
@@ -368,7 +345,7 @@ TEST(relay_forging_refused)
 	char path[256], buf[16];
 	int s, w, ctl;
 
-	s = create_flags(name, MAILSLOT_CREATE_REMOTE, 0, 0);
+	s = mst_slot_create_shared(name, MAILSLOT_CREATE_REMOTE, 0, 0);
 	ASSERT_LE(0, s);
 	mst_slot_path(path, sizeof(path), name);
 	w = open(path, O_WRONLY);
@@ -387,7 +364,7 @@ TEST(relay_forging_refused)
 	EXPECT_EQ(-1, ioctl(ctl, MAILSLOT_IOC_RELAY_SEND, &rs));
 	EXPECT_EQ(ENOTTY, errno);
 	close(ctl);
-	EXPECT_EQ(0, queued(s));
+	EXPECT_EQ(0, mst_slot_queued(s));
 
 	/* whatever a local writer writes arrives unmarked */
 	ASSERT_EQ((ssize_t)sizeof(rs), write(w, &rs, sizeof(rs)));
@@ -425,7 +402,7 @@ TEST(relay_handle_survives_privilege_drop)
 	char buf[16];
 	int s, relay;
 
-	s = create_flags(name, MAILSLOT_CREATE_REMOTE, 0, 0);
+	s = mst_slot_create_shared(name, MAILSLOT_CREATE_REMOTE, 0, 0);
 	ASSERT_LE(0, s);
 	relay = relay_open_new();
 	ASSERT_LE(0, relay);
@@ -451,8 +428,8 @@ TEST(relay_full_queue_never_waits)
 	char buf[16];
 	int s, d, relay;
 
-	s = create_flags(name, MAILSLOT_CREATE_REMOTE, MAILSLOT_OVERFLOW_BLOCK,
-			 2);
+	s = mst_slot_create_shared(name, MAILSLOT_CREATE_REMOTE,
+				   MAILSLOT_OVERFLOW_BLOCK, 2);
 	ASSERT_LE(0, s);
 	relay = relay_open_new();
 	ASSERT_LE(0, relay);
@@ -460,15 +437,15 @@ TEST(relay_full_queue_never_waits)
 	EXPECT_EQ(1, relay_send(relay, name, "2", 1));
 	EXPECT_EQ(-1, relay_send(relay, name, "3", 1));
 	EXPECT_EQ(EAGAIN, errno);
-	EXPECT_EQ(2, queued(s));
+	EXPECT_EQ(2, mst_slot_queued(s));
 
-	d = create_flags(dname, MAILSLOT_CREATE_REMOTE, MAILSLOT_OVERFLOW_DROP,
-			 2);
+	d = mst_slot_create_shared(dname, MAILSLOT_CREATE_REMOTE,
+				   MAILSLOT_OVERFLOW_DROP, 2);
 	ASSERT_LE(0, d);
 	EXPECT_EQ(1, relay_send(relay, dname, "1", 1));
 	EXPECT_EQ(1, relay_send(relay, dname, "2", 1));
 	EXPECT_EQ(1, relay_send(relay, dname, "3", 1));
-	EXPECT_EQ(2, queued(d));
+	EXPECT_EQ(2, mst_slot_queued(d));
 	memset(&rv, 0, sizeof(rv));
 	rv.buf = (uintptr_t)buf;
 	rv.size = sizeof(buf);

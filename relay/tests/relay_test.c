@@ -168,26 +168,6 @@ static int recv_msg(int s, char *buf, size_t size,
 	return n;
 }
 
-static int create_slot(const char *name, unsigned int flags)
-{
-	struct mailslot_create c;
-
-	memset(&c, 0, sizeof(c));
-	c.flags = flags;
-	c.mode = 0666;
-	return mst_slot_create_args(&c, name);
-}
-
-static unsigned long long queued(int fd)
-{
-	struct mailslot_info info;
-
-	memset(&info, 0, sizeof(info));
-	if (ioctl(fd, MAILSLOT_IOC_GET_INFO, &info))
-		return ~0ULL;
-	return info.msgs;
-}
-
 FIXTURE(relay) {
 	pid_t relay;
 	int marker;		/* exported slot "rt-PID/marker" */
@@ -207,7 +187,7 @@ FIXTURE_SETUP(relay)
 	snprintf(name, sizeof(name), "rt-%d/marker", getpid());
 	snprintf(self->marker_wire, sizeof(self->marker_wire),
 		 "\\MAILSLOT\\RT-%d\\MARKER", getpid());
-	self->marker = create_slot(name, MAILSLOT_CREATE_REMOTE);
+	self->marker = mst_slot_create_shared(name, MAILSLOT_CREATE_REMOTE, 0, 0);
 	ASSERT_LE(0, self->marker);
 	self->relay = start_relay(self->port, self->errfile);
 	ASSERT_LT(0, self->relay);
@@ -254,7 +234,7 @@ TEST_F(relay, delivers_every_type_with_origin)
 
 	snprintf(name, sizeof(name), "rt-%d/app/news", getpid());
 	snprintf(wire, sizeof(wire), "\\MAILSLOT\\Rt-%d\\APP\\News", getpid());
-	s = create_slot(name, MAILSLOT_CREATE_REMOTE);
+	s = mst_slot_create_shared(name, MAILSLOT_CREATE_REMOTE, 0, 0);
 	ASSERT_LE(0, s);
 	for (i = 0; i < sizeof(types); i++) {
 		char msg[16];
@@ -282,7 +262,7 @@ TEST_F(relay, unexported_slot_receives_nothing)
 
 	snprintf(name, sizeof(name), "rt-%d/plain", getpid());
 	snprintf(wire, sizeof(wire), "\\MAILSLOT\\RT-%d\\PLAIN", getpid());
-	s = create_slot(name, 0);	/* mode 0666, not exported */
+	s = mst_slot_create_shared(name, 0, 0, 0);	/* mode 0666, not exported */
 	ASSERT_LE(0, s);
 	ASSERT_EQ(0, send_write(self->tx, self->port, NBDGM_BROADCAST, wire,
 				"x", 1));
@@ -291,7 +271,7 @@ TEST_F(relay, unexported_slot_receives_nothing)
 				"\\MAILSLOT\\NO\\SUCH\\SLOT", "x", 1));
 	/* a name with capitals locally is not reachable: names map to lower */
 	ASSERT_EQ(0, sync_relay(self));
-	EXPECT_EQ(0, queued(s));
+	EXPECT_EQ(0, mst_slot_queued(s));
 	EXPECT_EQ(1, relay_stat(self->port, "refused.not-exported"));
 	EXPECT_EQ(1, relay_stat(self->port, "refused.no-slot"));
 	EXPECT_EQ(2, relay_stat(self->port, "refused"));
@@ -312,7 +292,7 @@ TEST_F(relay, malformed_counted_and_dropped)
 
 	snprintf(name, sizeof(name), "rt-%d/fz", getpid());
 	snprintf(wire, sizeof(wire), "\\MAILSLOT\\RT-%d\\FZ", getpid());
-	s = create_slot(name, MAILSLOT_CREATE_REMOTE);
+	s = mst_slot_create_shared(name, MAILSLOT_CREATE_REMOTE, 0, 0);
 	ASSERT_LE(0, s);
 	glen = build(good, sizeof(good), NBDGM_DIRECT_GROUP, wire, "abcdef", 6);
 	ASSERT_LT(0, glen);
@@ -357,7 +337,7 @@ TEST_F(relay, malformed_counted_and_dropped)
 	EXPECT_EQ(want_malformed, relay_stat(self->port, "malformed"));
 	EXPECT_LT(1000, want_malformed);
 	/* nothing malformed reached the slot: only intact payloads did */
-	while (queued(s)) {
+	while (mst_slot_queued(s)) {
 		struct mailslot_msg_info info;
 		char buf[600];
 		int n = recv_msg(s, buf, sizeof(buf), &info);
@@ -421,7 +401,7 @@ TEST_F(relay, sends_through_the_relay)
 	ASSERT_EQ(0, setenv("MAILSLOTD_PORT", port, 1));
 	snprintf(name, sizeof(name), "rt-%d/sent", getpid());
 	snprintf(win, sizeof(win), "\\\\127.0.0.1\\mailslot\\RT-%d\\Sent", getpid());
-	s = create_slot(name, MAILSLOT_CREATE_REMOTE);
+	s = mst_slot_create_shared(name, MAILSLOT_CREATE_REMOTE, 0, 0);
 	ASSERT_LE(0, s);
 	w = mailslot_open(win, O_WRONLY);
 	ASSERT_LE(0, w);
