@@ -7,8 +7,10 @@
  * receive path; no local writer can set either; the handle keeps working
  * after its holder drops its privileges; delivery never waits.
  */
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "mailslot_test.h"
@@ -90,6 +92,43 @@ static int open_unprivileged(void *arg)
 TEST(relay_open_unprivileged_eperm)
 {
 	EXPECT_EQ(0, mst_as_user(open_unprivileged, NULL));
+}
+
+/*
+ * The root of a user namespace of its own (every capability there, none
+ * in the initial namespace) gets no relay handle: not through a control fd
+ * opened inside it, nor through one its privileged parent opened before.
+ * 0 as the child's status means both were refused with EPERM; 2 means the
+ * namespace could not be made.
+ */
+TEST(relay_open_userns_root_eperm)
+{
+	int ctl = mst_control(), status;
+	pid_t pid;
+
+	ASSERT_LE(0, ctl);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int inner, fd;
+
+		if (mst_drop_privs() || unshare(CLONE_NEWUSER))
+			_exit(2);
+		fd = relay_open(ctl);
+		if (fd >= 0 || errno != EPERM)
+			_exit(3);
+		inner = mst_control();
+		if (inner < 0)
+			_exit(4);
+		fd = relay_open(inner);
+		_exit(fd < 0 && errno == EPERM ? 0 : 5);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	close(ctl);
+	ASSERT_TRUE(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 2)
+		SKIP(return, "no unprivileged user namespace");
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 /*
