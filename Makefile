@@ -148,10 +148,7 @@ check-kselftest-tree:
 # The relay (relay/): host tests that need no VM.
 # tshark (for the decode test) is installed when missing, as root.
 check-relay:
-	@command -v tshark >/dev/null || \
-		{ [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive \
-		  apt-get install -y -q --no-install-recommends tshark; } || \
-		{ echo "check-relay: tshark is missing: apt-get install tshark (as root)" >&2; exit 1; }
+	@bash -c '. scripts/lib.sh && ms_need tshark'
 	$(MAKE) -C relay check-host
 
 .PHONY: check-relay

@@ -87,9 +87,13 @@ ms_apt_install() {
 		return 1
 	fi
 	ms_log "installing: $*"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2 && return 0
-	apt-get update -q >&2 &&
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2
+	# CI builds the debug kernels in the background while the lanes run,
+	# and both may install packages: wait for the other's dpkg lock
+	# rather than fail on it.
+	local wait=(-o DPkg::Lock::Timeout=600)
+	DEBIAN_FRONTEND=noninteractive apt-get "${wait[@]}" install -y -q --no-install-recommends "$@" >&2 && return 0
+	apt-get "${wait[@]}" update -q >&2 &&
+		DEBIAN_FRONTEND=noninteractive apt-get "${wait[@]}" install -y -q --no-install-recommends "$@" >&2
 }
 
 # ms_want CMD [PACKAGE]: succeed when command CMD exists, installing
