@@ -425,6 +425,19 @@ out_unmap:
 	return ret;
 }
 
+/* The rows every blast has: what arrived and what was offered, dropped. */
+static void rate_record(struct bench *b, const char *cont, int peer,
+			const struct rate *o)
+{
+	record(b, "relay-rate", "64B", cont, peer, "msgs/s", "msg/s", 1,
+	       o->msgs_s);
+	record(b, "relay-rate", "64B", cont, peer, "offered msgs/s", "msg/s",
+	       1, o->offered_s);
+	record(b, "relay-count", "64B", cont, 0, "sent", "dgram", 1, o->sent);
+	record(b, "relay-count", "64B", cont, 0, "socket drops", "dgram", 0,
+	       o->drops);
+}
+
 static void rate_relay(struct bench *b, const struct relayd *r)
 {
 	struct relay_counts *c0, *c1;
@@ -451,14 +464,7 @@ static void rate_relay(struct bench *b, const struct relayd *r)
 	if (o.sent != c1->received - c0->received + (long long)o.drops)
 		note("# relay: %ld sent, %lld received, %lu dropped by the socket\n",
 		     o.sent, c1->received - c0->received, o.drops);
-	record(b, "relay-rate", "64B", "mailslotd", 0, "msgs/s", "msg/s", 1,
-	       o.msgs_s);
-	record(b, "relay-rate", "64B", "mailslotd", 0, "offered msgs/s",
-	       "msg/s", 1, o.offered_s);
-	record(b, "relay-count", "64B", "mailslotd", 0, "sent", "dgram", 1,
-	       o.sent);
-	record(b, "relay-count", "64B", "mailslotd", 0, "socket drops",
-	       "dgram", 0, o.drops);
+	rate_record(b, "mailslotd", 0, &o);
 	record(b, "relay-count", "64B", "mailslotd", 0, "relay received",
 	       "dgram", 1, c1->received - c0->received);
 	record(b, "relay-count", "64B", "mailslotd", 0, "relay delivered",
@@ -480,14 +486,7 @@ static void rate_udp(struct bench *b)
 
 	dgram_for(&d, "msbench-udp", port);
 	if (!blast_once(b, NULL, fd, 1, port, &d, &o)) {
-		record(b, "relay-rate", "64B", "udp", 1, "msgs/s", "msg/s", 1,
-		       o.msgs_s);
-		record(b, "relay-rate", "64B", "udp", 1, "offered msgs/s",
-		       "msg/s", 1, o.offered_s);
-		record(b, "relay-count", "64B", "udp", 0, "sent", "dgram", 1,
-		       o.sent);
-		record(b, "relay-count", "64B", "udp", 0, "socket drops",
-		       "dgram", 0, o.drops);
+		rate_record(b, "udp", 1, &o);
 		record(b, "relay-count", "64B", "udp", 0, "arrived", "dgram",
 		       1, o.arrived);
 	}
