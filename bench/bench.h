@@ -63,6 +63,7 @@ void bm_contention(struct bench *b);
 void bm_exit(struct bench *b);
 void bm_memory(struct bench *b);
 void bm_churn(struct bench *b);
+void bm_relay(struct bench *b);
 
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __noreturn __attribute__((noreturn))

@@ -52,6 +52,8 @@ static const struct section sections[] = {
 	  bm_memory },
 	{ "churn", "slot create+destroy vs mq_open+mq_unlink",
 	  bm_churn },
+	{ "relay", "mailslotd: datagrams/s into a slot; one-way latency vs local write and UDP",
+	  bm_relay },
 };
 
 #define NSECTIONS ARRAY_SIZE(sections)
@@ -247,7 +249,7 @@ int main(int argc, char **argv)
 		.opt = {
 			.reps = 5,
 			.scale = 1.0,
-			.sections = "pingpong,throughput,fanout,contention,exit,memory,churn",
+			.sections = "pingpong,throughput,fanout,contention,exit,memory,churn,relay",
 		},
 		.ctl = -1,
 	};
