@@ -50,7 +50,7 @@ static const struct section sections[] = {
 	  bm_contention },
 	{ "exit", "process exit: process object vs pidfd+poll vs waitpid; wait-any 64",
 	  bm_exit },
-	{ "memory", "kernel memory per queued 64-byte message, and with fan-out to 16",
+	{ "memory", "kernel memory per queued message (memcg): 64 B, with fan-out to 16, 4 KiB, 64 KiB",
 	  bm_memory },
 	{ "churn", "slot create+destroy vs mq_open+mq_unlink",
 	  bm_churn },
