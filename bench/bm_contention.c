@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Contention: 1, 2, 4, 8 and 16 writers into one slot (read plainly and
- * batched) against one mqueue: the throughput against writers.  Writer i runs on CPU i+1 (mod the CPU
- * count), the reader on CPU 0: the one section not pinned to CPU 0 alone.
+ * batched) against one mqueue: the throughput against writers.  Writer i
+ * runs on CPU i+1 (mod the CPU count), the reader on CPU 0: the one
+ * section not pinned to CPU 0 alone.
  */
 #include <stdio.h>
 #include <string.h>
