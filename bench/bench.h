@@ -21,7 +21,7 @@ struct bench_opts {
 	double scale;		/* -s: multiplies the iteration counts */
 	const char *sections;	/* -t: section names, comma-separated */
 	const char *only;	/* -c: only the contender named exactly so */
-	long size;		/* -z: only this message size (ping-pong, throughput) */
+	long size;		/* -z: only this message size (ping-pong, throughput, sizes) */
 	int best;		/* -B: throughput from the best window */
 	int verbose;		/* -v: print every sample as it is taken */
 	const char *csv;	/* -o: also write the CSV there */
@@ -58,6 +58,7 @@ struct section {
 void bm_norm(struct bench *b);
 void bm_pingpong(struct bench *b);
 void bm_throughput(struct bench *b);
+void bm_sizes(struct bench *b);
 void bm_fanout(struct bench *b);
 void bm_contention(struct bench *b);
 void bm_exit(struct bench *b);
@@ -92,6 +93,15 @@ void read_full(int fd, void *buf, size_t n);
 int cmp_u64(const void *a, const void *b);
 int cmp_dbl(const void *a, const void *b);
 uint64_t pct(const uint64_t *v, int n, double p);
+
+/*
+ * One-way throughput of every contender for msz-byte messages, count of
+ * them in windows turns (bm_throughput.c; the throughput and sizes
+ * sections); size_param() names a size as the records do ("4KiB").
+ */
+void tput_measure(struct bench *b, const char *test, size_t msz, long count,
+		  int windows);
+void size_param(char *buf, size_t sz, size_t msz);
 
 /* One sample of a figure of the running section. */
 void record(struct bench *b, const char *test, const char *param,

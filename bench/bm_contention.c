@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Contention: 1, 2, 4 and 8 writers into one slot (read plainly and
- * batched) against one mqueue.  Writer i runs on CPU i+1 (mod the CPU
- * count), the reader on CPU 0: the one section not pinned to CPU 0 alone.
+ * Contention: 1, 2, 4, 8 and 16 writers into one slot (read plainly and
+ * batched) against one mqueue: the throughput against writers.  Writer i
+ * runs on CPU i+1 (mod the CPU count), the reader on CPU 0: the one
+ * section not pinned to CPU 0 alone.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "bench.h"
 #include "peers.h"
 
-#define MAX_WRITERS 8
+#define MAX_WRITERS 16
 
 static void contend_one(struct bench *b, enum peer_type t, int w, long total)
 {
@@ -62,7 +63,7 @@ static void contend_one(struct bench *b, enum peer_type t, int w, long total)
 
 void bm_contention(struct bench *b)
 {
-	static const int ws[] = { 1, 2, 4, MAX_WRITERS };
+	static const int ws[] = { 1, 2, 4, 8, MAX_WRITERS };
 	static const enum peer_type ts[] = {
 		P_MAILSLOT, P_MAILSLOT_BATCH, P_MQUEUE,
 	};

@@ -42,13 +42,15 @@ static const struct section sections[] = {
 	  bm_pingpong },
 	{ "throughput", "one-way throughput, 64 B / 1 KiB / 64 KiB, plus mailslot batched",
 	  bm_throughput },
-	{ "fanout", "one writer, N readers vs N mqueues / N seqpacket sockets",
+	{ "sizes", "one-way throughput against message size, 64 B to 1 MiB (a curve)",
+	  bm_sizes },
+	{ "fanout", "one writer, N = 1..256 readers vs N mqueues / N seqpacket sockets",
 	  bm_fanout },
-	{ "contention", "1..8 writers into one slot vs one mqueue",
+	{ "contention", "1..16 writers into one slot vs one mqueue",
 	  bm_contention },
 	{ "exit", "process exit: process object vs pidfd+poll vs waitpid; wait-any 64",
 	  bm_exit },
-	{ "memory", "kernel memory per queued 64-byte message, and with fan-out to 16",
+	{ "memory", "kernel memory per queued message (memcg): 64 B, with fan-out to 16, 4 KiB, 64 KiB",
 	  bm_memory },
 	{ "churn", "slot create+destroy vs mq_open+mq_unlink",
 	  bm_churn },
@@ -149,13 +151,36 @@ static void write_proc(const char *path, const char *val)
 	close(fd);
 }
 
+/* The module parameter of that name, if it is below min: raise it. */
+static void raise_param(const char *name, unsigned long min)
+{
+	char path[128], val[32];
+	unsigned long cur;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/mailslot/parameters/%s",
+		 name);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fscanf(f, "%lu", &cur) == 1 && cur < min) {
+		snprintf(val, sizeof(val), "%lu", min);
+		write_proc(path, val);
+	}
+	fclose(f);
+}
+
 static void setup_limits(void)
 {
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 
-	/* mqueue defaults (10 messages of 8 KiB) cannot hold the tests */
+	/*
+	 * mqueue defaults (10 messages of 8 KiB) cannot hold the tests; the
+	 * size curve sends messages of up to 1 MiB (bm_sizes.c)
+	 */
 	write_proc("/proc/sys/fs/mqueue/msg_max", "65536");
-	write_proc("/proc/sys/fs/mqueue/msgsize_max", "65536");
+	write_proc("/proc/sys/fs/mqueue/msgsize_max", "1048576");
+	raise_param("max_msg_size", 1048576);
 	write_proc("/proc/sys/fs/mqueue/queues_max", "1024");
 	write_proc("/proc/sys/kernel/sched_rt_runtime_us", "-1");
 	/* SOCK_SEQPACKET queues hold max_dgram_qlen (10) messages */
@@ -249,7 +274,7 @@ int main(int argc, char **argv)
 		.opt = {
 			.reps = 5,
 			.scale = 1.0,
-			.sections = "pingpong,throughput,fanout,contention,exit,memory,churn,relay",
+			.sections = "pingpong,throughput,sizes,fanout,contention,exit,memory,churn,relay",
 		},
 		.ctl = -1,
 	};

@@ -231,16 +231,17 @@ static long uring_rw(struct uring *u, int op, int fd, void *buf, size_t n)
 /* ------------------------------------------------------------------ */
 /* channels: one-way message paths, created before fork */
 
+/* A slot of qmsgs messages and qbytes (>= msz) of payload. */
 static int mailslot_open(struct bench *b, struct chan *c, size_t msz,
-			 unsigned int depth)
+			 unsigned int qmsgs, size_t qbytes)
 {
-	size_t bytes = (size_t)depth * msz;
+	size_t mmax = msz < 64 ? 64 : msz;
 	char name[96];
 
-	if (bytes < QUEUE_MAX_BYTES)
-		bytes = QUEUE_MAX_BYTES;
+	if (qbytes < mmax)
+		qbytes = mmax;
 	uniq_name(b, name, sizeof(name), "ch");
-	c->rfd = ms_create(b, name, msz < 64 ? 64 : msz, depth, bytes,
+	c->rfd = ms_create(b, name, mmax, qmsgs, qbytes,
 			   MAILSLOT_OVERFLOW_BLOCK, MAILSLOT_TIMEOUT_INFINITE);
 	if (c->rfd < 0)
 		return -1;
@@ -286,8 +287,9 @@ static int mqueue_open(struct bench *b, struct chan *c, size_t msz,
 
 /*
  * Every contender gets the same queue: @depth messages, at most 1 MiB
- * (mailslot: max_msgs/max_bytes; mqueue: mq_maxmsg; pipe: F_SETPIPE_SZ;
- * seqpacket: net.unix.max_dgram_qlen, set to 256 at start, and SO_SNDBUF).
+ * (at least one message): mailslot: max_msgs/max_bytes; mqueue:
+ * mq_maxmsg; pipe: F_SETPIPE_SZ; seqpacket: net.unix.max_dgram_qlen, set
+ * to 256 at start, and SO_SNDBUF.
  */
 int chan_open(struct bench *b, struct chan *c, enum peer_type t, size_t msz,
 	      unsigned int depth)
@@ -312,7 +314,7 @@ int chan_open(struct bench *b, struct chan *c, enum peer_type t, size_t msz,
 	case P_MAILSLOT:
 	case P_MAILSLOT_BATCH:
 	case P_MAILSLOT_URING:
-		return mailslot_open(b, c, msz, depth);
+		return mailslot_open(b, c, msz, qmsgs, qbytes);
 	case P_MQUEUE:
 		return mqueue_open(b, c, msz, depth);
 	case P_PIPE:
@@ -359,7 +361,11 @@ void chan_close(struct chan *c)
 	c->bbuf = NULL;
 }
 
-void chan_send(struct chan *c, const void *buf, size_t n)
+/*
+ * Send one message: 0, or the errno of a send that failed (EMSGSIZE: the
+ * contender cannot carry a message that big); errno is set too.
+ */
+int chan_try_send(struct chan *c, const void *buf, size_t n)
 {
 	ssize_t r;
 
@@ -367,26 +373,35 @@ void chan_send(struct chan *c, const void *buf, size_t n)
 	case P_MQUEUE:
 		while (mq_send(c->wfd, buf, n, 0))
 			if (errno != EINTR)
-				die("mq_send");
-		return;
+				return errno;
+		return 0;
 	case P_PIPE:
 		write_full(c->wfd, buf, n);
-		return;
+		return 0;
 	case P_MAILSLOT_URING:
 		do
 			r = uring_rw(&c->ring, IORING_OP_WRITE, c->wfd,
 				     (void *)buf, n);
 		while (r == -EINTR);
-		if (r != (ssize_t)n)
-			die("send %s (%zd of %zu)", peer_name(c->t), r, n);
-		return;
+		if (r < 0)
+			return errno = -r;
+		break;
 	default:
 		do
 			r = write(c->wfd, buf, n);
 		while (r < 0 && errno == EINTR);
-		if (r != (ssize_t)n)
-			die("send %s (%zd of %zu)", peer_name(c->t), r, n);
+		if (r < 0)
+			return errno;
 	}
+	if (r != (ssize_t)n)
+		return errno = EIO;
+	return 0;
+}
+
+void chan_send(struct chan *c, const void *buf, size_t n)
+{
+	if (chan_try_send(c, buf, n))
+		die("send %s (%zu bytes)", peer_name(c->t), n);
 }
 
 /* The next record of the batch, fetching a batch when none is left. */

@@ -60,6 +60,7 @@ struct chan {
 int chan_open(struct bench *b, struct chan *c, enum peer_type t, size_t msz,
 	      unsigned int depth);
 void chan_close(struct chan *c);
+int chan_try_send(struct chan *c, const void *buf, size_t n);
 void chan_send(struct chan *c, const void *buf, size_t n);
 size_t chan_recv(struct chan *c, void *buf);
 void chan_recv_n(struct chan *c, void *buf, long count);

@@ -30,10 +30,10 @@ static const struct target targets[] = {
 	  "exit", "exit-wake", "1 proc", "p50",
 	  "procobj+poll", "pidfd+poll", AT_MOST, 1.10 },
 	{ "memory per 64B msg mailslot/mqueue",
-	  "memory", "memory 64B", "1 reader", "slab B/delivery",
+	  "memory", "memory 64B", "1 reader", "memcg B/delivery",
 	  "mailslot", "mqueue", AT_MOST, 1.0 },
 	{ "memory fan-out 16 mailslot/16 mqueues",
-	  "memory", "memory 64B", "16 readers", "slab B/delivery",
+	  "memory", "memory 64B", "16 readers", "memcg B/delivery",
 	  "mailslot", "16 x mqueue", AT_MOST, 0.25 },
 	{ "exit wake p50 procobj+IOC_WAIT/pidfd+poll",
 	  "exit", "exit-wake", "1 proc", "p50",
@@ -62,6 +62,9 @@ static const struct target targets[] = {
 	{ "churn create+destroy mailslot/mqueue",
 	  "churn", "churn", "create+destroy", "ops/s",
 	  "mailslot", "mqueue", AT_LEAST, 0.5 },
+	{ "memory per 64KiB msg mailslot/mqueue",
+	  "memory", "memory 64KiB", "1 reader", "memcg B/delivery",
+	  "mailslot", "mqueue", AT_MOST, 1.0 },
 };
 
 static const struct rec *target_rec(const struct records *rs,
