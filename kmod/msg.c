@@ -10,10 +10,13 @@
  * opened, pending never decreases along the list, so the messages nobody
  * needs any more form a prefix and are unlinked from the head.
  *
- * Reads wait without locks, take the reader's read_mutex, take a reference
- * to the next message under the slot lock, copy it out with no spinlock
- * held and then consume it under the slot lock.  A write allocates, copies
- * and charges before it takes the slot lock.
+ * Reads wait without locks (they look at the reader's cursor with
+ * READ_ONCE(); the writer's full barrier before it looks for sleepers
+ * pairs with the one in prepare_to_wait()), take the reader's read_mutex,
+ * take a reference to the next message under the slot lock, copy it out
+ * with no spinlock held and then consume it under the slot lock: two
+ * critical sections per message, none while waiting.  A write allocates,
+ * copies and charges before it takes the slot lock.
  *
  * Budgets (the one rule, also in mailslot(7)): a message is charged to the
  * opener of the writing handle while it is in the server's queue, from the
@@ -48,21 +51,59 @@ static void mailslot_msg_uncharge(struct mailslot_msg *msg)
 }
 
 /*
- * A payload of up to a page follows the header in the same allocation.  A
- * larger one goes into order-0 pages, whose pointers follow the header
- * instead: a 64 KiB message then takes 16 pages and a 192-byte header, not
- * one 128 KiB (order-5) block that the page allocator has to find, split
- * and merge again on every message.  The charge (struct_size(msg, data,
- * size)) is the same either way.
+ * A payload that fits a page with the header (MAILSLOT_INLINE_MAX bytes)
+ * follows the header in the same kmalloc.  A larger one goes into chunks
+ * of up to 32 KiB (order 3, the largest order the page allocator keeps
+ * per-cpu lists of since 5.13, and the size of a socket's page
+ * fragments), whose pointers follow the header instead: a
+ * 64 KiB message takes two chunks and a 96-byte header, not one 128 KiB
+ * (order-5) block that the allocator has to find, split and merge again
+ * on every message, nor 16 pages and 16 copies.  The chunks are the
+ * largest powers of two that fit what is left (no chunk is rounded up
+ * past the last page).  When a chunk of more than a page cannot be had
+ * at once (fragmented memory), the payload goes into order-0 pages
+ * instead, with room for their pointers.  Each chunk's size is its own
+ * compound order, so one walk reads either layout; the first chunk of
+ * the first layout is a single page only when the payload is (and then
+ * the layouts are the same).  A 4 KiB message so takes a page and a
+ * 96-byte header, as an mqueue message takes a 4 KiB and a 64-byte
+ * object, not an 8 KiB object for 4 160 bytes.  The charge
+ * (struct_size(msg, data, size)) is the same whatever the layout.
  */
+#define MAILSLOT_CHUNK_ORDER	3
+#define MAILSLOT_INLINE_MAX	(PAGE_SIZE - offsetof(struct mailslot_msg, data))
+
 static bool mailslot_msg_paged(const struct mailslot_msg *msg)
 {
-	return msg->size > PAGE_SIZE;
+	return msg->size > MAILSLOT_INLINE_MAX;
 }
 
-static struct page **mailslot_msg_pages(struct mailslot_msg *msg)
+static struct page **mailslot_msg_pages(const struct mailslot_msg *msg)
 {
 	return (struct page **)msg->data;
+}
+
+/* The order of the chunk for the @left bytes still to place. */
+static unsigned int mailslot_chunk_order(size_t left)
+{
+	return min_t(unsigned int, MAILSLOT_CHUNK_ORDER,
+		     ilog2(DIV_ROUND_UP(left, PAGE_SIZE)));
+}
+
+/* Chunks of a @size-byte payload in the first layout. */
+static unsigned int mailslot_msg_nchunks(size_t size)
+{
+	unsigned int n = 0;
+
+	for (; size; n++)
+		size -= min_t(size_t, size,
+			      PAGE_SIZE << mailslot_chunk_order(size));
+	return n;
+}
+
+static size_t mailslot_page_bytes(struct page *page)
+{
+	return PAGE_SIZE << compound_order(page);
 }
 
 static void mailslot_msg_free_pages(struct mailslot_msg *msg,
@@ -70,8 +111,49 @@ static void mailslot_msg_free_pages(struct mailslot_msg *msg,
 {
 	struct page **pages = mailslot_msg_pages(msg);
 
-	while (n)
-		__free_page(pages[--n]);
+	while (n--)
+		__free_pages(pages[n], compound_order(pages[n]));
+}
+
+/* The pointers in use in the header of a paged @msg. */
+static unsigned int mailslot_msg_npages(struct mailslot_msg *msg)
+{
+	struct page **pages = mailslot_msg_pages(msg);
+	size_t left = msg->size;
+	unsigned int n = 0;
+
+	while (left)
+		left -= min(left, mailslot_page_bytes(pages[n++]));
+	return n;
+}
+
+/*
+ * Fill the pointers of a paged @msg with chunks (@chunked) or pages.
+ * False, with nothing left allocated, when one cannot be had.
+ */
+static bool mailslot_msg_alloc_pages(struct mailslot_msg *msg, gfp_t gfp,
+				     bool chunked)
+{
+	struct page **pages = mailslot_msg_pages(msg);
+	size_t left = msg->size;
+	unsigned int n = 0, order = 0;
+	gfp_t g = gfp;
+
+	for (; left; n++) {
+		if (chunked) {
+			order = mailslot_chunk_order(left);
+			/* no compaction for a chunk: pages will do */
+			g = order ? (gfp | __GFP_COMP | __GFP_NORETRY) &
+				    ~__GFP_RETRY_MAYFAIL : gfp;
+		}
+		pages[n] = alloc_pages(g, order);
+		if (!pages[n]) {
+			mailslot_msg_free_pages(msg, n);
+			return false;
+		}
+		left -= min_t(size_t, left, PAGE_SIZE << order);
+	}
+	return true;
 }
 
 static void mailslot_msg_put(struct mailslot_msg *msg)
@@ -84,11 +166,14 @@ static void mailslot_msg_put(struct mailslot_msg *msg)
 		mailslot_msg_uncharge(msg);
 	mailslot_user_put(msg->user);
 	if (mailslot_msg_paged(msg))
-		mailslot_msg_free_pages(msg, DIV_ROUND_UP(msg->size, PAGE_SIZE));
+		mailslot_msg_free_pages(msg, mailslot_msg_npages(msg));
 	kvfree(msg);
 }
 
-/* Copy the payload in from @from; false on a fault. */
+/*
+ * Copy the payload in from @from; false on a fault.  Chunks and pages come
+ * from GFP_KERNEL, never from highmem: page_address() is their address.
+ */
 static bool mailslot_msg_fill(struct mailslot_msg *msg, struct iov_iter *from)
 {
 	struct page **pages = mailslot_msg_pages(msg);
@@ -97,8 +182,8 @@ static bool mailslot_msg_fill(struct mailslot_msg *msg, struct iov_iter *from)
 	if (!mailslot_msg_paged(msg))
 		return copy_from_iter_full(msg->data, msg->size, from);
 	for (; left; left -= n, pages++) {
-		n = min_t(size_t, left, PAGE_SIZE);
-		if (copy_page_from_iter(*pages, 0, n, from) != n)
+		n = min(left, mailslot_page_bytes(*pages));
+		if (!copy_from_iter_full(page_address(*pages), n, from))
 			return false;
 	}
 	return true;
@@ -114,8 +199,8 @@ static bool mailslot_msg_copy_out(struct mailslot_msg *msg,
 	if (!mailslot_msg_paged(msg))
 		return copy_to_iter(msg->data, msg->size, to) == msg->size;
 	for (; left; left -= n, pages++) {
-		n = min_t(size_t, left, PAGE_SIZE);
-		if (copy_page_to_iter(*pages, 0, n, to) != n)
+		n = min(left, mailslot_page_bytes(*pages));
+		if (copy_to_iter(page_address(*pages), n, to) != n)
 			return false;
 	}
 	return true;
@@ -132,18 +217,26 @@ static void mailslot_msg_free_list(struct list_head *freed)
 	}
 }
 
-/* Bytes after the header that hold the payload or its page pointers. */
-static size_t mailslot_msg_body(size_t size)
+/*
+ * Bytes after the header that hold the payload or the pointers to its
+ * chunks (@chunked) or pages.
+ */
+static size_t mailslot_msg_body(size_t size, bool chunked)
 {
-	if (size > PAGE_SIZE)
-		return DIV_ROUND_UP(size, PAGE_SIZE) * sizeof(struct page *);
-	return size;
+	if (size <= MAILSLOT_INLINE_MAX)
+		return size;
+	if (chunked)
+		return mailslot_msg_nchunks(size) * sizeof(struct page *);
+	return DIV_ROUND_UP(size, PAGE_SIZE) * sizeof(struct page *);
 }
 
 /* The @extra bytes that mailslot_msg_new() put after the body. */
 static void *mailslot_msg_extra(const struct mailslot_msg *msg)
 {
-	return (void *)msg->data + mailslot_msg_body(msg->size);
+	bool chunked = mailslot_msg_paged(msg) &&
+		       compound_order(mailslot_msg_pages(msg)[0]);
+
+	return (void *)msg->data + mailslot_msg_body(msg->size, chunked);
 }
 
 /*
@@ -160,7 +253,6 @@ static struct mailslot_msg *mailslot_msg_new(struct mailslot_user *user,
 {
 	struct mailslot_msg *msg;
 	size_t charge = struct_size(msg, data, size);
-	unsigned int npages = 0, i;
 	/*
 	 * Charged to the sender's memory cgroup.  At the cgroup's limit the
 	 * write fails with ENOMEM instead of invoking the cgroup's OOM killer:
@@ -168,29 +260,30 @@ static struct mailslot_msg *mailslot_msg_new(struct mailslot_user *user,
 	 * kill it, nor to log an allocation-failure splat.
 	 */
 	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
+	bool chunked = true;
 	int ret;
 
 	/* IOCB_NOWAIT: no direct reclaim; EAGAIN lets the caller retry */
 	if (nowait)
 		gfp &= ~__GFP_DIRECT_RECLAIM;
 
-	if (size > PAGE_SIZE)
-		npages = DIV_ROUND_UP(size, PAGE_SIZE);
 	ret = mailslot_user_charge_bytes(user, charge, file);
 	if (ret)
 		return ERR_PTR(ret);
-	msg = kvmalloc(struct_size(msg, data, mailslot_msg_body(size)) + extra,
-		       gfp);
-	if (!msg)
-		goto err_uncharge;
-	msg->size = size;
-	for (i = 0; i < npages; i++) {
-		mailslot_msg_pages(msg)[i] = alloc_page(gfp);
-		if (!mailslot_msg_pages(msg)[i]) {
-			mailslot_msg_free_pages(msg, i);
-			kvfree(msg);
+	for (;;) {
+		msg = kvmalloc(struct_size(msg, data,
+					   mailslot_msg_body(size, chunked)) +
+			       extra, gfp);
+		if (!msg)
 			goto err_uncharge;
-		}
+		msg->size = size;
+		if (!mailslot_msg_paged(msg) ||
+		    mailslot_msg_alloc_pages(msg, gfp, chunked))
+			break;
+		kvfree(msg);
+		if (!chunked)
+			goto err_uncharge;
+		chunked = false;	/* fragmented: order-0 pages */
 	}
 	INIT_LIST_HEAD(&msg->node);
 	refcount_set(&msg->ref, 1);
@@ -257,7 +350,8 @@ static void mailslot_reader_pop(struct mailslot_slot *slot,
 	struct mailslot_msg *msg = r->next;
 
 	lockdep_assert_held(&slot->lock);
-	r->next = mailslot_msg_next(slot, msg);
+	/* read without the lock by waiting readers */
+	WRITE_ONCE(r->next, mailslot_msg_next(slot, msg));
 	r->msgs--;
 	r->bytes -= msg->size;
 	if (!r->next)
@@ -372,16 +466,20 @@ static void mailslot_enqueue(struct mailslot_slot *slot,
 	trace_mailslot_send(slot->name, msg->seq, msg->size, slot->nreaders);
 	list_for_each_entry(r, &slot->readers, node) {
 		if (!r->next)
-			r->next = msg;
+			WRITE_ONCE(r->next, msg);	/* see mailslot_reader_ready() */
 		r->msgs++;
 		r->bytes += msg->size;
-		/*
-		 * A sleeper queues itself before it looks at the queue under
-		 * the slot lock, which we hold: no barrier needed to see it.
-		 */
-		if (waitqueue_active(&r->wait))
-			wake_up_poll(&r->wait, EPOLLIN | EPOLLRDNORM);
 	}
+	/*
+	 * A reader waits without the slot lock: it queues itself, then looks
+	 * at r->next (mailslot_reader_ready()).  Full barrier between the
+	 * stores above and the looks for sleepers below; pairs with the one
+	 * in the sleeper's prepare_to_wait().  One for all readers.
+	 */
+	smp_mb();
+	list_for_each_entry(r, &slot->readers, node)
+		if (waitqueue_active(&r->wait))	/* after smp_mb() above */
+			wake_up_poll(&r->wait, EPOLLIN | EPOLLRDNORM);
 }
 
 static void mailslot_wake_writers(struct mailslot_slot *slot)
@@ -410,6 +508,7 @@ void mailslot_slot_wake_stop(struct mailslot_slot *slot)
 
 /*
  * A read call took messages; @low: the queue is now at most half full.
+ * Called after a full barrier (mailslot_read_end()).
  *
  * Blocked writers are woken at once when the queue is at most half full,
  * not for every message taken (as sockets do with sk_sndbuf / 2): a
@@ -423,10 +522,12 @@ void mailslot_slot_wake_stop(struct mailslot_slot *slot)
  */
 static void mailslot_read_wake(struct mailslot_slot *slot, bool low)
 {
+	/* after the caller's smp_mb(), paired with prepare_to_wait() */
+	if (!waitqueue_active(&slot->wwait))
+		return;
 	if (low)
-		mailslot_wake_writers(slot);
-	/* Full barrier: pairs with the one in the writer's prepare_to_wait. */
-	else if (wq_has_sleeper(&slot->wwait))
+		wake_up_poll(&slot->wwait, EPOLLOUT | EPOLLWRNORM);
+	else
 		schedule_delayed_work(&slot->wake_work, 1);
 }
 
@@ -475,7 +576,7 @@ void mailslot_reader_detach(struct mailslot_slot *slot,
 		if (r->server)
 			mailslot_msg_uncharge(msg);
 	}
-	r->next = NULL;
+	WRITE_ONCE(r->next, NULL);
 	r->msgs = 0;
 	r->bytes = 0;
 	r->gen++;
@@ -498,15 +599,18 @@ void mailslot_slot_wake_all(struct mailslot_slot *slot)
 	wake_up_poll(&slot->wwait, EPOLLHUP | EPOLLERR);
 }
 
+/*
+ * Has the reader a message, or is the slot dead?  A look without the lock,
+ * for waiting: the answer is only a hint until it is confirmed under the
+ * slot lock (mailslot_recv_begin()).  A waiter sees a message queued after
+ * it went to sleep: mailslot_enqueue() stores r->next before its full
+ * barrier and its look for sleepers.  Death is set under the slot lock
+ * before mailslot_slot_wake_all() wakes every reader unconditionally.
+ */
 static bool mailslot_reader_ready(struct mailslot_slot *slot,
 				  struct mailslot_reader *r)
 {
-	bool ready;
-
-	spin_lock(&slot->lock);
-	ready = r->next || slot->dead;
-	spin_unlock(&slot->lock);
-	return ready;
+	return READ_ONCE(r->next) || READ_ONCE(slot->dead);
 }
 
 /*
@@ -581,6 +685,26 @@ static void mailslot_read_unlock(struct mailslot_reader *r)
 }
 
 /*
+ * The end of a read call: release the handle's read_mutex and, when the
+ * call took messages (@taken; @low: the queue is now at most half full),
+ * wake the writers (mailslot_read_wake()).  One full barrier serves both
+ * looks for sleepers: it pairs with the one in the prepare_to_wait() of a
+ * thread waiting for the mutex, and with that of a writer waiting for
+ * room, which then looks at the queue under the slot lock that the read
+ * released before this.
+ */
+static void mailslot_read_end(struct mailslot_slot *slot,
+			      struct mailslot_reader *r, bool taken, bool low)
+{
+	mutex_unlock(&r->read_mutex);
+	smp_mb();	/* pairs with prepare_to_wait(), see above */
+	if (waitqueue_active(&r->unlock_wait))	/* after smp_mb() */
+		wake_up(&r->unlock_wait);
+	if (taken)
+		mailslot_read_wake(slot, low);
+}
+
+/*
  * Wait for the reader's next message.  On success returns 0 with
  * read_mutex held and *@msgp the message with a reference taken, or NULL
  * at end of file (the slot is dead and the queue empty).
@@ -599,11 +723,16 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 	if (timeout_ns && timeout_ns <= KTIME_MAX)
 		deadline = ktime_add_safe(ktime_get(), ns_to_ktime(timeout_ns));
 	/*
-	 * The lock first, then a look at the queue: a reader that finds a
-	 * message takes the slot lock twice per message (here and in
-	 * mailslot_recv_done()), not three times.
+	 * A look without locks, then the read_mutex and a look at the queue
+	 * under the slot lock: a reader that finds a message takes the slot
+	 * lock twice per message (here and in mailslot_recv_done()), and a
+	 * reader that has to wait takes no lock until a message has come.
 	 */
 	for (;;) {
+		ret = mailslot_read_wait(slot, r, nonblock, timeout_ns,
+					 deadline);
+		if (ret)
+			return ret;
 		ret = mailslot_read_lock(r, nonblock, timeout_ns, deadline);
 		if (ret)
 			return ret;
@@ -617,12 +746,8 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 			*msgp = msg;
 			return 0;
 		}
-		/* empty (or another thread took it): wait without the lock */
+		/* another thread of the handle took it: wait again */
 		mailslot_read_unlock(r);
-		ret = mailslot_read_wait(slot, r, nonblock, timeout_ns,
-					 deadline);
-		if (ret)
-			return ret;
 	}
 }
 
@@ -729,9 +854,7 @@ static ssize_t mailslot_recv(struct mailslot_handle *h, bool nonblock,
 		mailslot_msg_put(msg);
 	}
 out_unlock:
-	mailslot_read_unlock(&h->reader);
-	if (taken)
-		mailslot_read_wake(h->slot, low);
+	mailslot_read_end(h->slot, &h->reader, taken, low);
 	return ret;
 }
 
@@ -973,9 +1096,7 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 		}
 		low = mailslot_recv_done(h, msg, &msg);
 	}
-	mailslot_read_unlock(r);
-	if (n)
-		mailslot_read_wake(slot, low);
+	mailslot_read_end(slot, r, n, low);
 
 	if (ret && ret != -EMSGSIZE)
 		return ret;

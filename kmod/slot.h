@@ -50,9 +50,9 @@ struct user_namespace;
  * @time_ns:	CLOCK_MONOTONIC when queued.
  * @gid:	egid of the writing handle's opener (the euid is @user's).
  * @size:	payload bytes.
- * @data:	payload of up to PAGE_SIZE bytes; for a larger one, the
- *		pointers to the DIV_ROUND_UP(@size, PAGE_SIZE) pages that
- *		hold it (msg.c, mailslot_msg_paged()).
+ * @data:	the payload when it fits a page with the header; for a
+ *		larger one, the pointers to the chunks or pages that hold
+ *		it (msg.c, mailslot_msg_paged()).
  *
  * 64 bytes before @data, so that a 64-byte message fits kmalloc-128 as
  * an mqueue message does.
@@ -74,7 +74,9 @@ struct mailslot_msg {
  * struct mailslot_reader - the queue of one reading handle
  * @node:	link in mailslot_slot.readers; protected by the slot lock.
  * @next:	next unread message, NULL when caught up; the reader's queue
- *		is @next and every message after it.  Slot lock.
+ *		is @next and every message after it.  Slot lock; written
+ *		with WRITE_ONCE(), since a waiting reader looks at it
+ *		without the lock (READ_ONCE(), msg.c).
  * @msgs:	messages queued for this reader.  Slot lock.
  * @bytes:	payload bytes queued for this reader.  Slot lock.
  * @drops:	messages this reader lost to MAILSLOT_OVERFLOW_DROP.  Slot lock.
