@@ -57,6 +57,7 @@ struct section {
 
 void bm_norm(struct bench *b);
 void bm_pingpong(struct bench *b);
+void bm_calls(struct bench *b);
 void bm_throughput(struct bench *b);
 void bm_sizes(struct bench *b);
 void bm_fanout(struct bench *b);

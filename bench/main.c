@@ -40,6 +40,8 @@
 static const struct section sections[] = {
 	{ "pingpong", "ping-pong latency, 64 B and 4 KiB: mailslot, mqueue, pipe, seqpacket",
 	  bm_pingpong },
+	{ "calls", "send then receive in one process, 64 B and 4 KiB: the calls alone, no wait",
+	  bm_calls },
 	{ "throughput", "one-way throughput, 64 B / 1 KiB / 64 KiB, plus mailslot batched",
 	  bm_throughput },
 	{ "sizes", "one-way throughput against message size, 64 B to 1 MiB (a curve)",
@@ -274,7 +276,7 @@ int main(int argc, char **argv)
 		.opt = {
 			.reps = 5,
 			.scale = 1.0,
-			.sections = "pingpong,throughput,sizes,fanout,contention,exit,memory,churn,relay",
+			.sections = "pingpong,calls,throughput,sizes,fanout,contention,exit,memory,churn,relay",
 		},
 		.ctl = -1,
 	};

@@ -271,9 +271,13 @@ static struct mailslot_msg *mailslot_msg_new(struct mailslot_user *user,
 	if (ret)
 		return ERR_PTR(ret);
 	for (;;) {
-		msg = kvmalloc(struct_size(msg, data,
+		size_t hsize = struct_size(msg, data,
 					   mailslot_msg_body(size, chunked)) +
-			       extra, gfp);
+			       extra;
+
+		/* kvmalloc() only for a long list of pages */
+		msg = hsize <= PAGE_SIZE ? kmalloc(hsize, gfp) :
+					   kvmalloc(hsize, gfp);
 		if (!msg)
 			goto err_uncharge;
 		msg->size = size;
@@ -614,6 +618,47 @@ static bool mailslot_reader_ready(struct mailslot_slot *slot,
 }
 
 /*
+ * Sleep until the reader has a message or the slot is dead, for ever
+ * (@timeout_ns above KTIME_MAX) or until @deadline.  Open-coded rather
+ * than wait_event_interruptible(): a reader woken by a message finds it
+ * at once, with the waker having taken it off the wait queue
+ * (autoremove_wake_function()), so the wake-up costs no further trip
+ * through the wait queue's lock.
+ */
+static int mailslot_read_sleep(struct mailslot_slot *slot,
+			       struct mailslot_reader *r, u64 timeout_ns,
+			       ktime_t deadline)
+{
+	bool timed = timeout_ns <= KTIME_MAX;
+	DEFINE_WAIT(wait);
+	int ret = 0;
+
+	for (;;) {
+		prepare_to_wait(&r->wait, &wait, TASK_INTERRUPTIBLE);
+		if (mailslot_reader_ready(slot, r))
+			break;
+		if (signal_pending(current)) {
+			/* a timed wait cannot be restarted */
+			ret = timed ? -EINTR : -ERESTARTSYS;
+			break;
+		}
+		if (!timed) {
+			schedule();
+		} else if (!schedule_hrtimeout_range(&deadline,
+						     current->timer_slack_ns,
+						     HRTIMER_MODE_ABS)) {
+			if (!mailslot_reader_ready(slot, r))
+				ret = -ETIMEDOUT;
+			break;
+		}
+		if (mailslot_reader_ready(slot, r))
+			break;
+	}
+	finish_wait(&r->wait, &wait);
+	return ret;
+}
+
+/*
  * Wait until the reader has a message or the slot is dead.  @timeout_ns
  * is the handle's read timeout, @deadline the absolute end of a finite one.
  */
@@ -621,27 +666,13 @@ static int mailslot_read_wait(struct mailslot_slot *slot,
 			      struct mailslot_reader *r, bool nonblock,
 			      u64 timeout_ns, ktime_t deadline)
 {
-	ktime_t left;
-	int ret;
-
 	if (mailslot_reader_ready(slot, r))
 		return 0;
 	if (nonblock || !timeout_ns)
 		return -EAGAIN;
-	if (timeout_ns > KTIME_MAX)
-		return wait_event_interruptible(r->wait,
-						mailslot_reader_ready(slot, r));
-	left = ktime_sub(deadline, ktime_get());
-	if (left <= 0)
+	if (timeout_ns <= KTIME_MAX && ktime_sub(deadline, ktime_get()) <= 0)
 		return -ETIMEDOUT;
-	ret = wait_event_interruptible_hrtimeout(r->wait,
-						 mailslot_reader_ready(slot, r),
-						 left);
-	if (ret == -ETIME)
-		return -ETIMEDOUT;
-	if (ret)
-		return -EINTR;	/* a timed wait cannot be restarted */
-	return 0;
+	return mailslot_read_sleep(slot, r, timeout_ns, deadline);
 }
 
 /*

@@ -2,7 +2,8 @@
 /*
  * Messages: one write is one message of 0..max bytes,
  * one read returns one whole message, EMSGSIZE keeps a message queued,
- * FIONREAD, writev/readv, ordering.
+ * FIONREAD, writev/readv, ordering, every payload layout of the module
+ * (inline, chunks, pages) byte for byte.
  */
 #define _GNU_SOURCE
 #include <sys/uio.h>
@@ -210,6 +211,71 @@ TEST_F(slot, shell_echo)
 	EXPECT_EQ(2, write(fd, "hi", 2));
 	close(fd);
 	EXPECT_EQ(2, read(self->srv, buf, sizeof(buf)));
+}
+
+/*
+ * The module keeps a payload inline when it fits a page with the header
+ * (4 032 bytes), else in chunks of up to 32 KiB that are the largest
+ * powers of two fitting what is left (kmod/msg.c).  Every size at and
+ * around those edges comes back byte for byte and in order, written and
+ * read through iovecs that straddle the chunk boundaries.
+ */
+TEST(payload_layouts)
+{
+	static const size_t sizes[] = {
+		4031, 4032, 4033, 4095, 4096, 4097, 8191, 8192, 8193,
+		12411, 16384, 28672, 32767, 32768, 32769, 40000, 61440,
+		65535, 65536, 65537, 98304, 131072 + 7, 1 << 20,
+	};
+	const size_t n = sizeof(sizes) / sizeof(sizes[0]);
+	const size_t max = 1 << 20;
+	const char *name = mst_name("layout");
+	unsigned char *in, *out;
+	struct iovec iov[3];
+	size_t i, j, cut;
+	int srv, w;
+
+	in = malloc(max);
+	out = malloc(max + 1);
+	ASSERT_NE(NULL, in);
+	ASSERT_NE(NULL, out);
+	/* ~8 MiB queued at most: every message before the first read */
+	srv = mst_slot_create_lim(name, max, 64, 8 << 20, 0, 0);
+	ASSERT_LE(0, srv);
+	w = mst_slot_open(name, O_WRONLY);
+	ASSERT_LE(0, w);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < sizes[i]; j++)
+			in[j] = (unsigned char)(j * 31 + j / 4096 + i);
+		/* three pieces, the cut inside the first chunk boundary */
+		cut = sizes[i] / 3;
+		iov[0].iov_base = in;
+		iov[0].iov_len = cut;
+		iov[1].iov_base = in + cut;
+		iov[1].iov_len = 1;
+		iov[2].iov_base = in + cut + 1;
+		iov[2].iov_len = sizes[i] - cut - 1;
+		ASSERT_EQ((ssize_t)sizes[i], writev(w, iov, 3)) TH_LOG("size %zu", sizes[i]);
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < sizes[i]; j++)
+			in[j] = (unsigned char)(j * 31 + j / 4096 + i);
+		memset(out, 0xee, max + 1);
+		cut = 32768 + 5 < sizes[i] ? 32768 + 5 : sizes[i] / 2;
+		iov[0].iov_base = out;
+		iov[0].iov_len = cut;
+		iov[1].iov_base = out + cut;
+		iov[1].iov_len = max + 1 - cut;
+		ASSERT_EQ((ssize_t)sizes[i], readv(srv, iov, 2)) TH_LOG("size %zu", sizes[i]);
+		EXPECT_EQ(0, memcmp(in, out, sizes[i])) TH_LOG("size %zu", sizes[i]);
+		EXPECT_EQ(0xee, out[sizes[i]]);
+	}
+	EXPECT_EQ(-1, read(srv, out, max));
+	EXPECT_EQ(EAGAIN, errno);
+	close(w);
+	close(srv);
+	free(in);
+	free(out);
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cost of the calls alone, 64 B and 4 KiB: one process sends a
+ * message and receives it back from the same channel, so that nothing
+ * ever waits, wakes or switches.  Beside the ping-pong (bm_pingpong.c),
+ * whose round trip is two of these pairs plus two wake-ups and two
+ * context switches, it tells where a contender's time goes.
+ *
+ * The contenders take turns in CALLS_BLOCKS blocks, the starting one
+ * rotating from block to block; the figure is the median block's time
+ * per send+receive pair.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "peers.h"
+
+#define CALLS_BLOCKS 20
+
+static const enum peer_type calls_peers[] = {
+	P_MAILSLOT, P_MQUEUE, P_PIPE, P_SEQPACKET,
+};
+
+#define CALLS_N ((int)ARRAY_SIZE(calls_peers))
+
+static void calls_size(struct bench *b, size_t msz)
+{
+	int per = iters(b, 20000) / CALLS_BLOCKS;
+	struct chan c[CALLS_N];
+	uint64_t *t[CALLS_N];
+	int on[CALLS_N];
+	int i, j, blk;
+	char param[16];
+	char *buf;
+
+	if (per < 1)
+		per = 1;
+	buf = malloc(msz);
+	if (!buf)
+		die("calls: malloc");
+	memset(buf, 'c', msz);
+	for (j = 0; j < CALLS_N; j++) {
+		on[j] = peer_wanted(b, calls_peers[j]);
+		t[j] = calloc(CALLS_BLOCKS, sizeof(uint64_t));
+		if (!t[j])
+			die("calls: malloc");
+		if (on[j] && chan_open(b, &c[j], calls_peers[j], msz, 256))
+			die("calls: open %s", peer_name(calls_peers[j]));
+	}
+	for (blk = 0; blk < CALLS_BLOCKS; blk++) {
+		for (i = 0; i < CALLS_N; i++) {
+			int k = (i + blk) % CALLS_N;
+			uint64_t t0;
+			int n;
+
+			if (!on[k])
+				continue;
+			t0 = now_ns();
+			for (n = 0; n < per; n++) {
+				chan_send(&c[k], buf, msz);
+				if (chan_recv(&c[k], buf) != msz)
+					die("calls: %s: short message",
+					    peer_name(calls_peers[k]));
+			}
+			t[k][blk] = now_ns() - t0;
+		}
+	}
+	snprintf(param, sizeof(param), "%zuB", msz);
+	for (j = 0; j < CALLS_N; j++) {
+		if (on[j]) {
+			qsort(t[j], CALLS_BLOCKS, sizeof(uint64_t), cmp_u64);
+			record(b, "calls", param, peer_name(calls_peers[j]),
+			       peer_is_linux(calls_peers[j]), "send+recv", "us",
+			       0, t[j][CALLS_BLOCKS / 2] / 1e3 / per);
+			chan_close(&c[j]);
+		}
+		free(t[j]);
+	}
+	free(buf);
+}
+
+void bm_calls(struct bench *b)
+{
+	calls_size(b, 64);
+	calls_size(b, 4096);
+}
