@@ -375,8 +375,8 @@ static bool mailslot_reader_has_room(struct mailslot_slot *slot,
  * Whether a full queue of @r holds the writer back (blocks it or fails the
  * write): every queue does, except listeners' with listener_drop.
  */
-static bool mailslot_reader_holds(struct mailslot_slot *slot,
-				  struct mailslot_reader *r)
+static bool mailslot_reader_holds(const struct mailslot_slot *slot,
+				  const struct mailslot_reader *r)
 {
 	return r->server || !slot->listener_drop;
 }
@@ -469,8 +469,13 @@ static void mailslot_enqueue(struct mailslot_slot *slot,
 	slot->sent++;
 	trace_mailslot_send(slot->name, msg->seq, msg->size, slot->nreaders);
 	list_for_each_entry(r, &slot->readers, node) {
-		if (!r->next)
-			WRITE_ONCE(r->next, msg);	/* see mailslot_reader_ready() */
+		/*
+		 * Release: a pinned reader takes its next message without
+		 * the lock (mailslot_recv_begin()), and a waiting one looks
+		 * at the cursor without it (mailslot_reader_ready()).
+		 */
+		if (!r->next)	/* release: see above */
+			smp_store_release(&r->next, msg);
 		r->msgs++;
 		r->bytes += msg->size;
 	}
@@ -736,9 +741,36 @@ static void mailslot_read_end(struct mailslot_slot *slot,
 }
 
 /*
+ * Is the reader's next message its own to take off its queue?  In a slot
+ * that never drops from this reader's queue (not MAILSLOT_OVERFLOW_DROP,
+ * and not a listener's queue under listener_drop), only the reader itself
+ * pops it, under its read_mutex, and a reader is detached only when its
+ * handle is released, which no read is then using.  So while the reader
+ * holds read_mutex, its next message stays queued, and alive, until the
+ * reader pops it: the read needs no reference to it, and no slot lock to
+ * find it.  Constant for the reader's lifetime.
+ */
+static bool mailslot_reader_pinned(const struct mailslot_slot *slot,
+				   const struct mailslot_reader *r)
+{
+	return slot->overflow != MAILSLOT_OVERFLOW_DROP &&
+	       mailslot_reader_holds(slot, r);
+}
+
+/* Let go of a message that mailslot_recv_begin() returned, not taken. */
+static void mailslot_recv_release(struct mailslot_handle *h,
+				  struct mailslot_msg *msg)
+{
+	if (!mailslot_reader_pinned(h->slot, &h->reader))
+		mailslot_msg_put(msg);
+}
+
+/*
  * Wait for the reader's next message.  On success returns 0 with
- * read_mutex held and *@msgp the message with a reference taken, or NULL
- * at end of file (the slot is dead and the queue empty).
+ * read_mutex held and *@msgp the message, or NULL at end of file (the
+ * slot is dead and the queue empty).  Unless the reader is pinned
+ * (mailslot_reader_pinned()), a reference to the message is taken; let
+ * it go with mailslot_recv_release() or mailslot_recv_done().
  */
 static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 			       struct mailslot_msg **msgp)
@@ -754,10 +786,10 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 	if (timeout_ns && timeout_ns <= KTIME_MAX)
 		deadline = ktime_add_safe(ktime_get(), ns_to_ktime(timeout_ns));
 	/*
-	 * A look without locks, then the read_mutex and a look at the queue
-	 * under the slot lock: a reader that finds a message takes the slot
-	 * lock twice per message (here and in mailslot_recv_done()), and a
-	 * reader that has to wait takes no lock until a message has come.
+	 * A look without locks, then the read_mutex and a look at the queue:
+	 * a reader that has to wait takes no lock until a message has come,
+	 * and a pinned reader that finds a message takes the slot lock once
+	 * per message (in mailslot_recv_done()), others twice.
 	 */
 	for (;;) {
 		ret = mailslot_read_wait(slot, r, nonblock, timeout_ns,
@@ -767,9 +799,17 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 		ret = mailslot_read_lock(r, nonblock, timeout_ns, deadline);
 		if (ret)
 			return ret;
+		if (mailslot_reader_pinned(slot, r)) {
+			/* pairs with the release in mailslot_enqueue() */
+			msg = smp_load_acquire(&r->next);
+			if (msg) {
+				*msgp = msg;
+				return 0;
+			}
+		}
 		spin_lock(&slot->lock);
 		msg = r->next;
-		if (msg)
+		if (msg && !mailslot_reader_pinned(slot, r))
 			refcount_inc(&msg->ref);
 		dead = slot->dead;
 		spin_unlock(&slot->lock);
@@ -783,11 +823,11 @@ static int mailslot_recv_begin(struct mailslot_handle *h, bool nonblock,
 }
 
 /*
- * @msg has been delivered: take it off the reader's queue.  With @nextp,
- * also take a reference to the reader's next message (NULL when none) in
- * the same critical section.  Returns whether the queue is now at most
- * half full; the caller wakes the writers once its read call is done
- * (mailslot_read_wake()).
+ * @msg has been delivered: take it off the reader's queue and let it go.
+ * With @nextp, also return the reader's next message (NULL when none), as
+ * mailslot_recv_begin() does, from the same critical section.  Returns
+ * whether the queue is now at most half full; the caller wakes the
+ * writers once its read call is done (mailslot_read_wake()).
  */
 static bool mailslot_recv_done(struct mailslot_handle *h,
 			       struct mailslot_msg *msg,
@@ -812,12 +852,13 @@ static bool mailslot_recv_done(struct mailslot_handle *h,
 	low = r->msgs <= slot->max_msgs / 2 && r->bytes <= slot->max_bytes / 2;
 	if (nextp) {
 		*nextp = r->next;
-		if (*nextp)
+		if (*nextp && !mailslot_reader_pinned(slot, r))
 			refcount_inc(&(*nextp)->ref);
 	}
 	spin_unlock(&slot->lock);
+	/* a pinned @msg may be on @freed: not used after this */
 	mailslot_msg_free_list(&freed);
-	mailslot_msg_put(msg);
+	mailslot_recv_release(h, msg);
 	return low;
 }
 
@@ -882,7 +923,7 @@ static ssize_t mailslot_recv(struct mailslot_handle *h, bool nonblock,
 		low = mailslot_recv_done(h, msg, NULL);
 		taken = true;
 	} else {
-		mailslot_msg_put(msg);
+		mailslot_recv_release(h, msg);
 	}
 out_unlock:
 	mailslot_read_end(h->slot, &h->reader, taken, low);
@@ -1108,7 +1149,7 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 				ret = -EMSGSIZE;
 				used = rec;	/* tell the caller what it needs */
 			}
-			mailslot_msg_put(msg);
+			mailslot_recv_release(h, msg);
 			break;
 		}
 		mailslot_msg_info(msg, &info);
@@ -1117,7 +1158,7 @@ static long mailslot_ioctl_recv_batch(struct mailslot_handle *h,
 		    copy_to_iter(zeros, pad, &to) != pad) {
 			if (!n)
 				ret = -EFAULT;
-			mailslot_msg_put(msg);
+			mailslot_recv_release(h, msg);
 			break;
 		}
 		used += rec;
