@@ -7,9 +7,19 @@
  * in PP_BLOCKS blocks of round trips, the starting contender rotating from
  * block to block, so that a stretch of host noise (the vCPU thread
  * descheduled under TCG) hits every contender alike.
+ *
+ * Beside the times, the timing process's context switches per round trip
+ * (getrusage()): "slept" when it waited for the reply, "preempted" when
+ * the woken echo took the CPU from it as it returned from the send, so
+ * that the reply was already there when it asked.  On one CPU a round
+ * trip costs two switches either way, but a preemption spares the timing
+ * process a wait and a wake-up; how often the scheduler preempts (CFS:
+ * when the wakee lags the waker by more than the wake-up granularity)
+ * decides much of the round trip.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "bench.h"
 #include "peers.h"
@@ -47,6 +57,8 @@ static void pingpong_size(struct bench *b, size_t msz)
 	struct echo e = { .msz = msz, .per = iters(b, 2000) / PP_BLOCKS };
 	int n, i, blk, j;
 	uint64_t *s[PP_N];
+	long nv[PP_N] = { 0 }, niv[PP_N] = { 0 };
+	struct rusage ru0, ru1;
 	char param[16];
 
 	if (e.per < 1)
@@ -75,6 +87,7 @@ static void pingpong_size(struct bench *b, size_t msz)
 			if (!t->on)
 				continue;
 			turn_go(t);
+			getrusage(RUSAGE_SELF, &ru0);
 			for (i = 0; i < e.per + PP_WARMUP; i++) {
 				uint64_t t0 = now_ns();
 
@@ -83,6 +96,9 @@ static void pingpong_size(struct bench *b, size_t msz)
 				if (i >= PP_WARMUP)
 					out[i - PP_WARMUP] = now_ns() - t0;
 			}
+			getrusage(RUSAGE_SELF, &ru1);
+			nv[(j + blk) % PP_N] += ru1.ru_nvcsw - ru0.ru_nvcsw;
+			niv[(j + blk) % PP_N] += ru1.ru_nivcsw - ru0.ru_nivcsw;
 		}
 	}
 	snprintf(param, sizeof(param), "%zuB", msz);
@@ -101,6 +117,13 @@ static void pingpong_size(struct bench *b, size_t msz)
 			record(b, "pingpong", param, peer_name(pt),
 			       peer_is_linux(pt), "rtt p99", "us", 0,
 			       pct(s[j], n, 0.99) / 1e3);
+			/* n + PP_BLOCKS * PP_WARMUP round trips in all */
+			record(b, "pingpong", param, peer_name(pt),
+			       peer_is_linux(pt), "slept/rtt", "sw", 0,
+			       (double)nv[j] / (n + PP_BLOCKS * PP_WARMUP));
+			record(b, "pingpong", param, peer_name(pt),
+			       peer_is_linux(pt), "preempted/rtt", "sw", 1,
+			       (double)niv[j] / (n + PP_BLOCKS * PP_WARMUP));
 		}
 		free(s[j]);
 	}

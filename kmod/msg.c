@@ -52,30 +52,44 @@ static void mailslot_msg_uncharge(struct mailslot_msg *msg)
 
 /*
  * A payload that fits a page with the header (MAILSLOT_INLINE_MAX bytes)
- * follows the header in the same kmalloc.  A larger one goes into chunks
- * of up to 32 KiB (order 3, the largest order the page allocator keeps
- * per-cpu lists of since 5.13, and the size of a socket's page
- * fragments), whose pointers follow the header instead: a
- * 64 KiB message takes two chunks and a 96-byte header, not one 128 KiB
- * (order-5) block that the allocator has to find, split and merge again
- * on every message, nor 16 pages and 16 copies.  The chunks are the
- * largest powers of two that fit what is left (no chunk is rounded up
- * past the last page).  When a chunk of more than a page cannot be had
- * at once (fragmented memory), the payload goes into order-0 pages
- * instead, with room for their pointers.  Each chunk's size is its own
- * compound order, so one walk reads either layout; the first chunk of
- * the first layout is a single page only when the payload is (and then
- * the layouts are the same).  A 4 KiB message so takes a page and a
- * 96-byte header, as an mqueue message takes a 4 KiB and a 64-byte
- * object, not an 8 KiB object for 4 160 bytes.  The charge
- * (struct_size(msg, data, size)) is the same whatever the layout.
+ * follows the header in the same kmalloc.  One of up to a page goes into a
+ * kmalloc buffer of its own, whose address follows the header: a 4 KiB
+ * message so takes a 4 KiB and a 96-byte object, as an mqueue message
+ * takes a 4 KiB and a 64-byte one, not an 8 KiB object for 4 160 bytes;
+ * both come from the slab's per-cpu lists (a page from the page allocator
+ * instead costs the 4 KiB ping-pong a tenth).  A larger one goes into
+ * chunks of up to 32 KiB (order 3, the largest order the page allocator
+ * keeps per-cpu lists of since 5.13, and the size of a socket's page
+ * fragments), whose pointers follow the header instead: a 64 KiB message
+ * takes two chunks and a 96-byte header, not one 128 KiB (order-5) block
+ * that the allocator has to find, split and merge again on every message,
+ * nor 16 pages and 16 copies.  The chunks are the largest powers of two
+ * that fit what is left (no chunk is rounded up past the last page).  When
+ * a chunk of more than a page cannot be had at once (fragmented memory),
+ * the payload goes into order-0 pages instead, with room for their
+ * pointers.  Each chunk's size is its own compound order, so one walk
+ * reads either layout; the first chunk of the first layout is never a
+ * single page.  The charge (struct_size(msg, data, size)) is the same
+ * whatever the layout.
  */
 #define MAILSLOT_CHUNK_ORDER	3
 #define MAILSLOT_INLINE_MAX	(PAGE_SIZE - offsetof(struct mailslot_msg, data))
 
+/* In chunks or pages (mailslot_msg_pages()). */
 static bool mailslot_msg_paged(const struct mailslot_msg *msg)
 {
-	return msg->size > MAILSLOT_INLINE_MAX;
+	return msg->size > PAGE_SIZE;
+}
+
+/* In a buffer of its own (mailslot_msg_buf()). */
+static bool mailslot_msg_split(const struct mailslot_msg *msg)
+{
+	return msg->size > MAILSLOT_INLINE_MAX && msg->size <= PAGE_SIZE;
+}
+
+static void **mailslot_msg_buf(const struct mailslot_msg *msg)
+{
+	return (void **)msg->data;
 }
 
 static struct page **mailslot_msg_pages(const struct mailslot_msg *msg)
@@ -165,7 +179,9 @@ static void mailslot_msg_put(struct mailslot_msg *msg)
 	if (!msg->seq)
 		mailslot_msg_uncharge(msg);
 	mailslot_user_put(msg->user);
-	if (mailslot_msg_paged(msg))
+	if (mailslot_msg_split(msg))
+		kfree(*mailslot_msg_buf(msg));
+	else if (mailslot_msg_paged(msg))
 		mailslot_msg_free_pages(msg, mailslot_msg_npages(msg));
 	kvfree(msg);
 }
@@ -179,6 +195,9 @@ static bool mailslot_msg_fill(struct mailslot_msg *msg, struct iov_iter *from)
 	struct page **pages = mailslot_msg_pages(msg);
 	size_t left = msg->size, n;
 
+	if (mailslot_msg_split(msg))
+		return copy_from_iter_full(*mailslot_msg_buf(msg), msg->size,
+					   from);
 	if (!mailslot_msg_paged(msg))
 		return copy_from_iter_full(msg->data, msg->size, from);
 	for (; left; left -= n, pages++) {
@@ -196,6 +215,9 @@ static bool mailslot_msg_copy_out(struct mailslot_msg *msg,
 	struct page **pages = mailslot_msg_pages(msg);
 	size_t left = msg->size, n;
 
+	if (mailslot_msg_split(msg))
+		return copy_to_iter(*mailslot_msg_buf(msg), msg->size, to) ==
+		       msg->size;
 	if (!mailslot_msg_paged(msg))
 		return copy_to_iter(msg->data, msg->size, to) == msg->size;
 	for (; left; left -= n, pages++) {
@@ -218,13 +240,15 @@ static void mailslot_msg_free_list(struct list_head *freed)
 }
 
 /*
- * Bytes after the header that hold the payload or the pointers to its
- * chunks (@chunked) or pages.
+ * Bytes after the header that hold the payload, its buffer's address or
+ * the pointers to its chunks (@chunked) or pages.
  */
 static size_t mailslot_msg_body(size_t size, bool chunked)
 {
 	if (size <= MAILSLOT_INLINE_MAX)
 		return size;
+	if (size <= PAGE_SIZE)
+		return sizeof(void *);
 	if (chunked)
 		return mailslot_msg_nchunks(size) * sizeof(struct page *);
 	return DIV_ROUND_UP(size, PAGE_SIZE) * sizeof(struct page *);
@@ -281,6 +305,13 @@ static struct mailslot_msg *mailslot_msg_new(struct mailslot_user *user,
 		if (!msg)
 			goto err_uncharge;
 		msg->size = size;
+		if (mailslot_msg_split(msg)) {
+			*mailslot_msg_buf(msg) = kmalloc(size, gfp);
+			if (*mailslot_msg_buf(msg))
+				break;
+			kvfree(msg);
+			goto err_uncharge;
+		}
 		if (!mailslot_msg_paged(msg) ||
 		    mailslot_msg_alloc_pages(msg, gfp, chunked))
 			break;

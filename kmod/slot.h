@@ -50,9 +50,10 @@ struct user_namespace;
  * @time_ns:	CLOCK_MONOTONIC when queued.
  * @gid:	egid of the writing handle's opener (the euid is @user's).
  * @size:	payload bytes.
- * @data:	the payload when it fits a page with the header; for a
- *		larger one, the pointers to the chunks or pages that hold
- *		it (msg.c, mailslot_msg_paged()).
+ * @data:	the payload when it fits a page with the header; for one
+ *		of up to a page, the address of its buffer; for a larger
+ *		one, the pointers to the chunks or pages that hold it
+ *		(msg.c, mailslot_msg_split(), mailslot_msg_paged()).
  *
  * 64 bytes before @data, so that a 64-byte message fits kmalloc-128 as
  * an mqueue message does.
