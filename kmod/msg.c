@@ -13,10 +13,12 @@
  * Reads wait without locks (they look at the reader's cursor with
  * READ_ONCE(); the writer's full barrier before it looks for sleepers
  * pairs with the one in prepare_to_wait()), take the reader's read_mutex,
- * take a reference to the next message under the slot lock, copy it out
- * with no spinlock held and then consume it under the slot lock: two
- * critical sections per message, none while waiting.  A write allocates,
- * copies and charges before it takes the slot lock.
+ * find the next message (without the slot lock when nothing but the
+ * reader takes messages off its queue, else with a reference taken under
+ * it), copy it out with no spinlock held and then consume it under the
+ * slot lock: one or two critical sections per message, none while
+ * waiting.  A write allocates, copies and charges before it takes the
+ * slot lock.
  *
  * Budgets (the one rule, also in mailslot(7)): a message is charged to the
  * opener of the writing handle while it is in the server's queue, from the
