@@ -6,12 +6,20 @@
  * whose round trip is two of these pairs plus two wake-ups and two
  * context switches, it tells where a contender's time goes.
  *
+ * "64B+yield" does the same with a sched_yield() before each pair and a
+ * second process on the CPU that does nothing but yield back: two context
+ * switches per pair and still no wait, no wake-up.  Beside "64B", it
+ * tells what a contender's calls cost right after a switch.
+ *
  * The contenders take turns in CALLS_BLOCKS blocks, the starting one
  * rotating from block to block; the figure is the median block's time
  * per send+receive pair.
  */
+#include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "peers.h"
@@ -24,9 +32,9 @@ static const enum peer_type calls_peers[] = {
 
 #define CALLS_N ((int)ARRAY_SIZE(calls_peers))
 
-static void calls_size(struct bench *b, size_t msz)
+static void calls_size(struct bench *b, size_t msz, int yield)
 {
-	int per = iters(b, 20000) / CALLS_BLOCKS;
+	int per = iters(b, yield ? 4000 : 20000) / CALLS_BLOCKS;
 	struct chan c[CALLS_N];
 	uint64_t *t[CALLS_N];
 	int on[CALLS_N];
@@ -58,6 +66,8 @@ static void calls_size(struct bench *b, size_t msz)
 				continue;
 			t0 = now_ns();
 			for (n = 0; n < per; n++) {
+				if (yield)
+					sched_yield();
 				chan_send(&c[k], buf, msz);
 				if (chan_recv(&c[k], buf) != msz)
 					die("calls: %s: short message",
@@ -66,7 +76,7 @@ static void calls_size(struct bench *b, size_t msz)
 			t[k][blk] = now_ns() - t0;
 		}
 	}
-	snprintf(param, sizeof(param), "%zuB", msz);
+	snprintf(param, sizeof(param), yield ? "%zuB+yield" : "%zuB", msz);
 	for (j = 0; j < CALLS_N; j++) {
 		if (on[j]) {
 			qsort(t[j], CALLS_BLOCKS, sizeof(uint64_t), cmp_u64);
@@ -82,6 +92,16 @@ static void calls_size(struct bench *b, size_t msz)
 
 void bm_calls(struct bench *b)
 {
-	calls_size(b, 64);
-	calls_size(b, 4096);
+	pid_t y;
+
+	calls_size(b, 64, 0);
+	calls_size(b, 4096, 0);
+	/* the yielder shares vCPU 0 with us (msbench is pinned there) */
+	y = fork_or_die();
+	if (!y)
+		for (;;)
+			sched_yield();
+	calls_size(b, 64, 1);
+	kill(y, SIGKILL);
+	reap(y);
 }

@@ -40,7 +40,7 @@
 static const struct section sections[] = {
 	{ "pingpong", "ping-pong latency, 64 B and 4 KiB: mailslot, mqueue, pipe, seqpacket",
 	  bm_pingpong },
-	{ "calls", "send then receive in one process, 64 B and 4 KiB: the calls alone, no wait",
+	{ "calls", "send then receive in one process, 64 B and 4 KiB (and 64 B after a switch): no wait",
 	  bm_calls },
 	{ "throughput", "one-way throughput, 64 B / 1 KiB / 64 KiB, plus mailslot batched",
 	  bm_throughput },
