@@ -550,7 +550,8 @@ void mailslot_slot_wake_stop(struct mailslot_slot *slot)
 
 /*
  * A read call took messages; @low: the queue is now at most half full.
- * Called after a full barrier (mailslot_read_end()).
+ * Called after a full barrier (mailslot_read_end(): the one in
+ * mailslot_read_unlock()).
  *
  * Blocked writers are woken at once when the queue is at most half full,
  * not for every message taken (as sockets do with sk_sndbuf / 2): a
@@ -756,19 +757,16 @@ static void mailslot_read_unlock(struct mailslot_reader *r)
 /*
  * The end of a read call: release the handle's read_mutex and, when the
  * call took messages (@taken; @low: the queue is now at most half full),
- * wake the writers (mailslot_read_wake()).  One full barrier serves both
- * looks for sleepers: it pairs with the one in the prepare_to_wait() of a
- * thread waiting for the mutex, and with that of a writer waiting for
- * room, which then looks at the queue under the slot lock that the read
- * released before this.
+ * wake the writers (mailslot_read_wake()).  The full barrier of
+ * mailslot_read_unlock() serves both looks for sleepers: it pairs with
+ * the one in the prepare_to_wait() of a thread waiting for the mutex, and
+ * with that of a writer waiting for room, which then looks at the queue
+ * under the slot lock that the read released before this.
  */
 static void mailslot_read_end(struct mailslot_slot *slot,
 			      struct mailslot_reader *r, bool taken, bool low)
 {
-	mutex_unlock(&r->read_mutex);
-	smp_mb();	/* pairs with prepare_to_wait(), see above */
-	if (waitqueue_active(&r->unlock_wait))	/* after smp_mb() */
-		wake_up(&r->unlock_wait);
+	mailslot_read_unlock(r);
 	if (taken)
 		mailslot_read_wake(slot, low);
 }
