@@ -976,6 +976,29 @@ ssize_t mailslot_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	return mailslot_recv(h, mailslot_nonblock(iocb), to, NULL, NULL);
 }
 
+/*
+ * read(2) and write(2) come here rather than through ->read_iter and
+ * ->write_iter: vfs_read() and vfs_write() prefer ->read and ->write, and
+ * these skip the kiocb that new_sync_read() and new_sync_write() would set
+ * up (its I/O priority costs a function call) for flags that a plain
+ * read() or write() never has.  Every other path (readv, io_uring,
+ * preadv2 with RWF_NOWAIT) still takes the _iter ones.  vfs_read() and
+ * vfs_write() have checked the buffer and capped @count already; the
+ * position is unused, as in the _iter ones.
+ */
+ssize_t mailslot_read(struct file *file, char __user *buf, size_t count,
+		      loff_t *ppos)
+{
+	struct mailslot_handle *h = file->private_data;
+	struct iov_iter to;
+	struct iovec iov;
+
+	if (!h->reads)
+		return -EBADF;
+	mailslot_iter_ubuf_dest(&to, &iov, buf, count);
+	return mailslot_recv(h, file->f_flags & O_NONBLOCK, &to, NULL, NULL);
+}
+
 static bool mailslot_writer_may_go(struct mailslot_slot *slot, size_t size)
 {
 	bool go;
@@ -986,12 +1009,17 @@ static bool mailslot_writer_may_go(struct mailslot_slot *slot, size_t size)
 	return go;
 }
 
-ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from)
+/*
+ * Queue one message of all of @from.  @nonblock (O_NONBLOCK or
+ * IOCB_NOWAIT): EAGAIN rather than a wait for room; @nowait (IOCB_NOWAIT):
+ * no reclaim for the message's memory either.
+ */
+static ssize_t mailslot_send(struct file *file, struct iov_iter *from,
+			     bool nonblock, bool nowait)
 {
-	struct mailslot_handle *h = iocb->ki_filp->private_data;
+	struct mailslot_handle *h = file->private_data;
 	struct mailslot_slot *slot = h->slot;
 	size_t size = iov_iter_count(from);
-	bool nonblock = mailslot_nonblock(iocb);
 	struct mailslot_msg *msg;
 	LIST_HEAD(freed);
 	int ret;
@@ -1007,8 +1035,7 @@ ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (READ_ONCE(slot->dead))
 		return -EPIPE;
 
-	msg = mailslot_msg_alloc(iocb->ki_filp, size,
-				 iocb->ki_flags & IOCB_NOWAIT);
+	msg = mailslot_msg_alloc(file, size, nowait);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
 	if (!mailslot_msg_fill(msg, from)) {
@@ -1044,6 +1071,23 @@ ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (msg)
 		mailslot_msg_put(msg);
 	return ret ? ret : size;
+}
+
+ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	return mailslot_send(iocb->ki_filp, from, mailslot_nonblock(iocb),
+			     iocb->ki_flags & IOCB_NOWAIT);
+}
+
+/* write(2): see mailslot_read(). */
+ssize_t mailslot_write(struct file *file, const char __user *buf,
+		       size_t count, loff_t *ppos)
+{
+	struct iov_iter from;
+	struct iovec iov;
+
+	mailslot_iter_ubuf_src(&from, &iov, (void __user *)buf, count);
+	return mailslot_send(file, &from, file->f_flags & O_NONBLOCK, false);
 }
 
 __poll_t mailslot_poll(struct file *file, struct poll_table_struct *pt)

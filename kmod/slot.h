@@ -224,6 +224,10 @@ void mailslot_slot_wake_init(struct mailslot_slot *slot);
 void mailslot_slot_wake_stop(struct mailslot_slot *slot);
 ssize_t mailslot_read_iter(struct kiocb *iocb, struct iov_iter *to);
 ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from);
+ssize_t mailslot_read(struct file *file, char __user *buf, size_t count,
+		      loff_t *ppos);
+ssize_t mailslot_write(struct file *file, const char __user *buf,
+		       size_t count, loff_t *ppos);
 __poll_t mailslot_poll(struct file *file, struct poll_table_struct *pt);
 long mailslot_slot_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg);
