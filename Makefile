@@ -8,6 +8,7 @@
 #   make check        build everything, run every test in one VM
 #   make shell        interactive shell in that VM
 #   make bench        benchmarks against the Linux peers in the VM (docs/bench.md)
+#   make bench-insns  instructions per message under QEMU -icount: the module, variants, peers
 #   make check KVER=<lane>   the same on another Debian kernel: the lanes
 #                     are the table in scripts/lib.sh (5.10, 6.12, 6.12-rt,
 #                     7.3, 7.3-rt beside the default 6.1; see the README)
@@ -138,7 +139,13 @@ bench: deps
 	$(MAKE) modules
 	KVER=$(KVER) scripts/bench $(BENCH_ARGS)
 
-.PHONY: bench
+# Instructions per message under QEMU's -icount, for the module, its
+# measurement-only variants (bench/ablate/) and the peers: docs/bench-insns.csv.
+bench-insns: deps
+	$(MAKE) modules
+	KVER=$(KVER) scripts/bench-insns $(BENCH_INSNS_ARGS)
+
+.PHONY: bench bench-insns
 
 # selftests/ dropped into tools/testing/selftests/mailslot of an extracted
 # 6.1 tree and built by the kernel's own lib.mk.
