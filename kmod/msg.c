@@ -1014,8 +1014,8 @@ static bool mailslot_writer_may_go(struct mailslot_slot *slot, size_t size)
  * IOCB_NOWAIT): EAGAIN rather than a wait for room; @nowait (IOCB_NOWAIT):
  * no reclaim for the message's memory either.
  */
-static ssize_t mailslot_send(struct file *file, struct iov_iter *from,
-			     bool nonblock, bool nowait)
+static ssize_t mailslot_write_msg(struct file *file, struct iov_iter *from,
+				  bool nonblock, bool nowait)
 {
 	struct mailslot_handle *h = file->private_data;
 	struct mailslot_slot *slot = h->slot;
@@ -1075,8 +1075,8 @@ static ssize_t mailslot_send(struct file *file, struct iov_iter *from,
 
 ssize_t mailslot_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	return mailslot_send(iocb->ki_filp, from, mailslot_nonblock(iocb),
-			     iocb->ki_flags & IOCB_NOWAIT);
+	return mailslot_write_msg(iocb->ki_filp, from, mailslot_nonblock(iocb),
+				  iocb->ki_flags & IOCB_NOWAIT);
 }
 
 /* write(2): see mailslot_read(). */
@@ -1087,7 +1087,7 @@ ssize_t mailslot_write(struct file *file, const char __user *buf,
 	struct iovec iov;
 
 	mailslot_iter_ubuf_src(&from, &iov, (void __user *)buf, count);
-	return mailslot_send(file, &from, file->f_flags & O_NONBLOCK, false);
+	return mailslot_write_msg(file, &from, file->f_flags & O_NONBLOCK, false);
 }
 
 __poll_t mailslot_poll(struct file *file, struct poll_table_struct *pt)
