@@ -11,6 +11,11 @@
  * switches per pair and still no wait, no wake-up.  Beside "64B", it
  * tells what a contender's calls cost right after a switch.
  *
+ * "64B-split" times the two sides apart: SPLIT_N sends into an empty
+ * channel, then the SPLIT_N receives that empty it again, per message.
+ * A writer and a reader on two CPUs (the contention section) each pay
+ * one side, and the dearer side sets the pace.
+ *
  * The contenders take turns in CALLS_BLOCKS blocks, the starting one
  * rotating from block to block; the figure is the median block's time
  * per send+receive pair.
@@ -90,11 +95,70 @@ static void calls_size(struct bench *b, size_t msz, int yield)
 	free(buf);
 }
 
+/* below every contender's depth: 256 slots, 64 KiB pipe, unix sndbuf */
+#define SPLIT_N 128
+
+static void calls_split(struct bench *b)
+{
+	int blocks = iters(b, 20000) / SPLIT_N / 2 + 1;
+	struct chan c[CALLS_N];
+	uint64_t *ts[CALLS_N], *tr[CALLS_N];
+	int on[CALLS_N];
+	int i, j, blk, n;
+	char buf[64];
+
+	memset(buf, 's', sizeof(buf));
+	for (j = 0; j < CALLS_N; j++) {
+		on[j] = peer_wanted(b, calls_peers[j]);
+		ts[j] = calloc(blocks, sizeof(uint64_t));
+		tr[j] = calloc(blocks, sizeof(uint64_t));
+		if (!ts[j] || !tr[j])
+			die("calls: malloc");
+		if (on[j] && chan_open(b, &c[j], calls_peers[j], 64, 256))
+			die("calls: open %s", peer_name(calls_peers[j]));
+	}
+	for (blk = 0; blk < blocks; blk++) {
+		for (i = 0; i < CALLS_N; i++) {
+			int k = (i + blk) % CALLS_N;
+			uint64_t t0, t1;
+
+			if (!on[k])
+				continue;
+			t0 = now_ns();
+			for (n = 0; n < SPLIT_N; n++)
+				chan_send(&c[k], buf, sizeof(buf));
+			t1 = now_ns();
+			for (n = 0; n < SPLIT_N; n++)
+				if (chan_recv(&c[k], buf) != sizeof(buf))
+					die("calls: %s: short message",
+					    peer_name(calls_peers[k]));
+			tr[k][blk] = now_ns() - t1;
+			ts[k][blk] = t1 - t0;
+		}
+	}
+	for (j = 0; j < CALLS_N; j++) {
+		if (on[j]) {
+			qsort(ts[j], blocks, sizeof(uint64_t), cmp_u64);
+			qsort(tr[j], blocks, sizeof(uint64_t), cmp_u64);
+			record(b, "calls", "64B-split", peer_name(calls_peers[j]),
+			       peer_is_linux(calls_peers[j]), "send", "us", 0,
+			       ts[j][blocks / 2] / 1e3 / SPLIT_N);
+			record(b, "calls", "64B-split", peer_name(calls_peers[j]),
+			       peer_is_linux(calls_peers[j]), "recv", "us", 0,
+			       tr[j][blocks / 2] / 1e3 / SPLIT_N);
+			chan_close(&c[j]);
+		}
+		free(ts[j]);
+		free(tr[j]);
+	}
+}
+
 void bm_calls(struct bench *b)
 {
 	pid_t y;
 
 	calls_size(b, 64, 0);
+	calls_split(b);
 	calls_size(b, 4096, 0);
 	/* the yielder shares vCPU 0 with us (msbench is pinned there) */
 	y = fork_or_die();
