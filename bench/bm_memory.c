@@ -315,9 +315,10 @@ static int mem_slot(struct bench *b, char *name, size_t sz, const char *what,
  * The queues of a case: rfd[i] and wfd[i] are the reading and writing
  * ends (the same fd for an mqueue; -1 where there is none).  mailslot
  * with readers > 1: one slot with that many listeners, one writer.
+ * Returns 0, or -1 at a limit of the host (named in a "@skip," line).
  */
-static void mem_open(struct bench *b, int ms, const struct memcase *c,
-		     int *rfd, int *wfd)
+static int mem_open(struct bench *b, int ms, const struct memcase *c,
+		    int *rfd, int *wfd, const char *nm)
 {
 	char name[96];
 	int i;
@@ -352,6 +353,18 @@ static void mem_open(struct bench *b, int ms, const struct memcase *c,
 				 (int)getpid(), i);
 			rfd[i] = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600,
 					 &at);
+			if (rfd[i] < 0 && errno == EMFILE) {
+				/*
+				 * RLIMIT_MSGQUEUE that could not be raised
+				 * (no CAP_SYS_RESOURCE): left out, named
+				 */
+				note("@skip,memory,%s,%s,mq_open %d of %zu B: %s\n",
+				     c->test, nm, c->per, c->msz,
+				     strerror(errno));
+				while (i-- > 0)
+					close(rfd[i]);
+				return -1;
+			}
 			if (rfd[i] < 0)
 				die("memory: mq_open (%d of %zu B)", c->per,
 				    c->msz);
@@ -359,6 +372,7 @@ static void mem_open(struct bench *b, int ms, const struct memcase *c,
 			mq_unlink(name);
 		}
 	}
+	return 0;
 }
 
 /* The sender: waits for the go, sends every message, exits. */
@@ -427,7 +441,11 @@ static void memory_one(struct bench *b, struct memcg *mc,
 	snprintf(param, sizeof(param), c->readers == 1 ? "1 reader" :
 		 "%d readers", c->readers);
 	snprintf(who, sizeof(who), "%s, %s %s", nm, c->test + 7, param);
-	mem_open(b, ms, c, rfd, wfd);
+	if (mem_open(b, ms, c, rfd, wfd, nm)) {
+		free(rfd);
+		free(wfd);
+		return;
+	}
 	if (mc->ok) {
 		snprintf(cg, sizeof(cg), CG_ROOT "/msbench-%d-%u",
 			 (int)getpid(), mc->seq++);

@@ -141,15 +141,93 @@ static void run_section(struct bench *b, const struct section *s)
 	b->section = NULL;
 }
 
+/*
+ * The system settings msbench changes, with what they were, put back at
+ * exit (and on SIGINT, SIGTERM, SIGHUP) by the process that changed them:
+ * a run on a host must not leave RT throttling off or the mqueue limits
+ * raised.  A forked child that dies through die() restores nothing.
+ */
+#define SAVED_MAX 8
+
+static struct {
+	char *path;
+	char val[64];
+} saved[SAVED_MAX];
+static int nsaved;
+static pid_t saver;
+
+static void restore_proc(void)
+{
+	int fd;
+
+	if (getpid() != saver)
+		return;
+	while (nsaved > 0) {
+		nsaved--;
+		fd = open(saved[nsaved].path, O_WRONLY);
+		if (fd < 0)
+			continue;
+		if (write(fd, saved[nsaved].val,
+			  strlen(saved[nsaved].val)) < 0)
+			note("# could not restore %s to %s: %s\n",
+			     saved[nsaved].path, saved[nsaved].val,
+			     strerror(errno));
+		close(fd);
+	}
+}
+
+static void restore_on_signal(int sig)
+{
+	restore_proc();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Remember what @path holds now, to put it back at exit. */
+static int save_proc(const char *path)
+{
+	ssize_t n;
+	int fd;
+
+	if (nsaved == SAVED_MAX)
+		return -1;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, saved[nsaved].val, sizeof(saved[nsaved].val) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	saved[nsaved].val[n] = '\0';
+	saved[nsaved].path = strdup(path);
+	if (!saved[nsaved].path)
+		return -1;
+	if (!nsaved++) {
+		saver = getpid();
+		atexit(restore_proc);
+		signal(SIGINT, restore_on_signal);
+		signal(SIGTERM, restore_on_signal);
+		signal(SIGHUP, restore_on_signal);
+	}
+	return 0;
+}
+
 static void write_proc(const char *path, const char *val)
 {
 	int fd = open(path, O_WRONLY);
 
 	if (fd < 0)
 		return;
-	if (write(fd, val, strlen(val)) < 0)
+	if (save_proc(path)) {
+		note("# could not read %s: left as it is\n", path);
+		close(fd);
+		return;
+	}
+	if (write(fd, val, strlen(val)) < 0) {
 		note("# could not set %s to %s: %s\n", path, val,
 		     strerror(errno));
+		nsaved--;
+	}
 	close(fd);
 }
 
