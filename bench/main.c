@@ -219,14 +219,14 @@ static void write_proc(const char *path, const char *val)
 	if (fd < 0)
 		return;
 	if (save_proc(path)) {
-		note("# could not read %s: left as it is\n", path);
+		note("# could not save %s: left as it is\n", path);
 		close(fd);
 		return;
 	}
 	if (write(fd, val, strlen(val)) < 0) {
 		note("# could not set %s to %s: %s\n", path, val,
 		     strerror(errno));
-		nsaved--;
+		free(saved[--nsaved].path);
 	}
 	close(fd);
 }
