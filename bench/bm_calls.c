@@ -14,7 +14,9 @@
  * "64B-split" times the two sides apart: SPLIT_N sends into an empty
  * channel, then the SPLIT_N receives that empty it again, per message.
  * A writer and a reader on two CPUs (the contention section) each pay
- * one side, and the dearer side sets the pace.
+ * one side, and the dearer side sets the pace.  mailslot-batch receives
+ * through MAILSLOT_IOC_RECV_BATCH (its "recv" row only: it sends as
+ * mailslot does).
  *
  * The contenders take turns in CALLS_BLOCKS blocks, the starting one
  * rotating from block to block; the figure is the median block's time
@@ -98,28 +100,34 @@ static void calls_size(struct bench *b, size_t msz, int yield)
 /* below every contender's depth: 256 slots, 64 KiB pipe, unix sndbuf */
 #define SPLIT_N 128
 
+static const enum peer_type split_peers[] = {
+	P_MAILSLOT, P_MAILSLOT_BATCH, P_MQUEUE, P_PIPE, P_SEQPACKET,
+};
+
+#define SPLIT_PEERS ((int)ARRAY_SIZE(split_peers))
+
 static void calls_split(struct bench *b)
 {
 	int blocks = iters(b, 20000) / SPLIT_N / 2 + 1;
-	struct chan c[CALLS_N];
-	uint64_t *ts[CALLS_N], *tr[CALLS_N];
-	int on[CALLS_N];
+	struct chan c[SPLIT_PEERS];
+	uint64_t *ts[SPLIT_PEERS], *tr[SPLIT_PEERS];
+	int on[SPLIT_PEERS];
 	int i, j, blk, n;
 	char buf[64];
 
 	memset(buf, 's', sizeof(buf));
-	for (j = 0; j < CALLS_N; j++) {
-		on[j] = peer_wanted(b, calls_peers[j]);
+	for (j = 0; j < SPLIT_PEERS; j++) {
+		on[j] = peer_wanted(b, split_peers[j]);
 		ts[j] = calloc(blocks, sizeof(uint64_t));
 		tr[j] = calloc(blocks, sizeof(uint64_t));
 		if (!ts[j] || !tr[j])
 			die("calls: malloc");
-		if (on[j] && chan_open(b, &c[j], calls_peers[j], 64, 256))
-			die("calls: open %s", peer_name(calls_peers[j]));
+		if (on[j] && chan_open(b, &c[j], split_peers[j], 64, 256))
+			die("calls: open %s", peer_name(split_peers[j]));
 	}
 	for (blk = 0; blk < blocks; blk++) {
-		for (i = 0; i < CALLS_N; i++) {
-			int k = (i + blk) % CALLS_N;
+		for (i = 0; i < SPLIT_PEERS; i++) {
+			int k = (i + blk) % SPLIT_PEERS;
 			uint64_t t0, t1;
 
 			if (!on[k])
@@ -131,20 +139,23 @@ static void calls_split(struct bench *b)
 			for (n = 0; n < SPLIT_N; n++)
 				if (chan_recv(&c[k], buf) != sizeof(buf))
 					die("calls: %s: short message",
-					    peer_name(calls_peers[k]));
+					    peer_name(split_peers[k]));
 			tr[k][blk] = now_ns() - t1;
 			ts[k][blk] = t1 - t0;
 		}
 	}
-	for (j = 0; j < CALLS_N; j++) {
+	for (j = 0; j < SPLIT_PEERS; j++) {
 		if (on[j]) {
 			qsort(ts[j], blocks, sizeof(uint64_t), cmp_u64);
 			qsort(tr[j], blocks, sizeof(uint64_t), cmp_u64);
-			record(b, "calls", "64B-split", peer_name(calls_peers[j]),
-			       peer_is_linux(calls_peers[j]), "send", "us", 0,
-			       ts[j][blocks / 2] / 1e3 / SPLIT_N);
-			record(b, "calls", "64B-split", peer_name(calls_peers[j]),
-			       peer_is_linux(calls_peers[j]), "recv", "us", 0,
+			if (split_peers[j] != P_MAILSLOT_BATCH)
+				record(b, "calls", "64B-split",
+				       peer_name(split_peers[j]),
+				       peer_is_linux(split_peers[j]), "send",
+				       "us", 0,
+				       ts[j][blocks / 2] / 1e3 / SPLIT_N);
+			record(b, "calls", "64B-split", peer_name(split_peers[j]),
+			       peer_is_linux(split_peers[j]), "recv", "us", 0,
 			       tr[j][blocks / 2] / 1e3 / SPLIT_N);
 			chan_close(&c[j]);
 		}

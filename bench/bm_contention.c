@@ -3,11 +3,15 @@
  * Contention: 1, 2, 4, 8 and 16 writers into one slot (read plainly and
  * batched) against one mqueue: the throughput against writers.  Writer i
  * runs on CPU i+1 (mod the CPU count), the reader on CPU 0: the one
- * section not pinned to CPU 0 alone.
+ * section not pinned to CPU 0 alone.  Beside the rate, the reader's
+ * voluntary context switches per message (getrusage()): how often it
+ * found its queue empty and slept, which tells which side sets the pace
+ * (docs/bench.md, Round four, "Contention").
  */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include "bench.h"
 #include "peers.h"
@@ -21,6 +25,7 @@ static void contend_one(struct bench *b, enum peer_type t, int w, long total)
 	char buf[64], param[16];
 	int go[2], i;
 	uint64_t t0, t1;
+	struct rusage ru0, ru1;
 
 	memset(buf, 'c', sizeof(buf));
 	if (chan_open(b, &c, t, 64, 256))
@@ -42,11 +47,13 @@ static void contend_one(struct bench *b, enum peer_type t, int w, long total)
 	}
 	pin_to(b, 0);
 	usleep(1000);
+	getrusage(RUSAGE_SELF, &ru0);
 	t0 = now_ns();
 	for (i = 0; i < w; i++)
 		write_full(go[1], "g", 1);
 	chan_recv_n(&c, buf, total);
 	t1 = now_ns();
+	getrusage(RUSAGE_SELF, &ru1);
 	for (i = 0; i < w; i++)
 		reap(pids[i]);
 	close(go[0]);
@@ -59,6 +66,9 @@ static void contend_one(struct bench *b, enum peer_type t, int w, long total)
 	chan_close(&c);
 	record(b, "contention", param, peer_name(t), peer_is_linux(t),
 	       "msgs/s", "msg/s", 1, total / ((t1 - t0) / 1e9));
+	record(b, "contention", param, peer_name(t), peer_is_linux(t),
+	       "reader slept/msg", "sw", 0,
+	       (double)(ru1.ru_nvcsw - ru0.ru_nvcsw) / total);
 }
 
 void bm_contention(struct bench *b)
