@@ -72,6 +72,10 @@ void bm_relay(struct bench *b);
 
 __printf(1, 2) __noreturn void die(const char *fmt, ...);
 __printf(1, 2) void note(const char *fmt, ...);
+/* A point left out: "@skip,section,test,param,contender,why" (scripts/bench). */
+__printf(5, 6) void skip_point(const struct bench *b, const char *test,
+			       const char *param, const char *contender,
+			       const char *fmt, ...);
 
 static inline uint64_t now_ns(void)
 {

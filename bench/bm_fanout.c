@@ -74,6 +74,7 @@ static void fanout_one(struct bench *b, int kind, int n, int m)
 	uint64_t t0, t1, last = 0;
 
 	memset(buf, 'f', sizeof(buf));
+	snprintf(param, sizeof(param), "N=%d", n);
 	if (kind == 0) {
 		wfd = fan_slot(b, rfd, n, m);
 	} else {
@@ -89,8 +90,8 @@ static void fanout_one(struct bench *b, int kind, int n, int m)
 		 * a limit of the host (RLIMIT_MSGQUEUE that could not be
 		 * raised, the open files): this point is left out, named
 		 */
-		note("@skip,fanout,fanout,N=%d,%s,open %d: %s\n", n, nm, nch,
-		     strerror(errno));
+		skip_point(b, "fanout", param, nm, "open %d: %s", nch,
+			   strerror(errno));
 		chan_close(&ch[nch]);
 		goto out;
 	}
@@ -130,7 +131,6 @@ static void fanout_one(struct bench *b, int kind, int n, int m)
 		if (done[i] > last)
 			last = done[i];
 	}
-	snprintf(param, sizeof(param), "N=%d", n);
 	record(b, "fanout", param, nm, kind != 0, "writer us/msg", "us", 0,
 	       (t1 - t0) / 1e3 / m);
 	record(b, "fanout", param, nm, kind != 0, "all-readers ms", "ms", 0,

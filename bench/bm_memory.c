@@ -318,7 +318,7 @@ static int mem_slot(struct bench *b, char *name, size_t sz, const char *what,
  * Returns 0, or -1 at a limit of the host (named in a "@skip," line).
  */
 static int mem_open(struct bench *b, int ms, const struct memcase *c,
-		    int *rfd, int *wfd, const char *nm)
+		    int *rfd, int *wfd, const char *param, const char *nm)
 {
 	char name[96];
 	int i;
@@ -358,9 +358,9 @@ static int mem_open(struct bench *b, int ms, const struct memcase *c,
 				 * RLIMIT_MSGQUEUE that could not be raised
 				 * (no CAP_SYS_RESOURCE): left out, named
 				 */
-				note("@skip,memory,%s,%s,mq_open %d of %zu B: %s\n",
-				     c->test, nm, c->per, c->msz,
-				     strerror(errno));
+				skip_point(b, c->test, param, nm,
+					   "mq_open %d of %zu B: %s", c->per,
+					   c->msz, strerror(errno));
 				while (i-- > 0)
 					close(rfd[i]);
 				return -1;
@@ -441,7 +441,7 @@ static void memory_one(struct bench *b, struct memcg *mc,
 	snprintf(param, sizeof(param), c->readers == 1 ? "1 reader" :
 		 "%d readers", c->readers);
 	snprintf(who, sizeof(who), "%s, %s %s", nm, c->test + 7, param);
-	if (mem_open(b, ms, c, rfd, wfd, nm)) {
+	if (mem_open(b, ms, c, rfd, wfd, param, nm)) {
 		free(rfd);
 		free(wfd);
 		return;

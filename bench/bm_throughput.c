@@ -60,15 +60,15 @@ static int tput_open(struct bench *b, struct chan *c, enum peer_type t,
 
 	if (chan_open(b, c, t, msz, 256)) {
 		err = errno;
-		note("@skip,%s,%s,%s,%s,open: %s\n", b->section, test, param,
-		     peer_name(t), strerror(err));
+		skip_point(b, test, param, peer_name(t), "open: %s",
+			   strerror(err));
 		chan_close(c);
 		return -1;
 	}
 	err = chan_try_send(c, buf, msz);
 	if (err) {
-		note("@skip,%s,%s,%s,%s,send: %s\n", b->section, test, param,
-		     peer_name(t), strerror(err));
+		skip_point(b, test, param, peer_name(t), "send: %s",
+			   strerror(err));
 		chan_close(c);
 		return -1;
 	}

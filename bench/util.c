@@ -38,6 +38,19 @@ void note(const char *fmt, ...)
 	fflush(stdout);
 }
 
+void skip_point(const struct bench *b, const char *test, const char *param,
+		const char *contender, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("@skip,%s,%s,%s,%s,", b->section, test, param, contender);
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
 int want(const struct bench *b, const char *contender)
 {
 	return !b->opt.only || !strcmp(b->opt.only, contender);

@@ -116,6 +116,16 @@ ms_module_files() {
 		-o -name Makefile -o -name VERSION \) ! -name '*.mod.c' | sort)
 }
 
+# ms_ablate_all: the measurement-only patches that make bench-insns' "all"
+# variant, relative to the top: every bench/ablate/*.patch but iter.patch
+# (that one puts back the module before aaab3a9 rather than removing a cost).
+ms_ablate_all() {
+	local p
+	for p in "$MS_TOP"/bench/ablate/*.patch; do
+		[ "${p##*/}" = iter.patch ] || echo "bench/ablate/${p##*/}"
+	done
+}
+
 # ms_copy_module DEST [FILE...]: copy those files (and FILEs, relative to
 # the top) into DEST, keeping their paths and times.
 ms_copy_module() {
